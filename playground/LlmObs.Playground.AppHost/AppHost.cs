@@ -1,0 +1,10 @@
+var builder = DistributedApplication.CreateBuilder(args);
+
+// LlmObs: stores and prices every LLM span, forwards all telemetry on to the Aspire dashboard.
+var llmobs = builder.AddLlmObservability("llmobs");
+
+builder.AddProject<Projects.LlmObs_Playground_RagApi>("rag")
+    .WithReference(llmobs)
+    .WaitFor(llmobs);
+
+builder.Build().Run();

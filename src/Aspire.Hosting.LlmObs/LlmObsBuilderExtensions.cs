@@ -1,0 +1,136 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds LlmObs, LLM observability with cost and quality, to an Aspire AppHost.</summary>
+public static class LlmObsBuilderExtensions
+{
+    private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    private const string OtlpProtocolVariable = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    private const string OtlpHeadersVariable = "OTEL_EXPORTER_OTLP_HEADERS";
+
+    /// <summary>
+    /// Adds the LlmObs server and routes the OpenTelemetry export of every other resource through it.
+    /// LlmObs stores and prices LLM spans in an embedded store and forwards everything it receives to the
+    /// Aspire dashboard, which keeps showing all logs, metrics and traces. No container runtime is needed.
+    /// </summary>
+    /// <param name="builder">The distributed application builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <returns>The LlmObs resource builder.</returns>
+    /// <example>
+    /// <code>
+    /// var llmobs = builder.AddLlmObservability();
+    /// builder.AddProject&lt;Projects.RagApi&gt;("rag").WithReference(llmobs).WaitFor(llmobs);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<LlmObsResource> AddLlmObservability(this IDistributedApplicationBuilder builder, string name = "llmobs")
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+
+        var resource = new LlmObsResource(name, LlmObsServerLocator.Locate(builder.Configuration["LlmObs:ServerPath"]));
+        var llmobs = builder.AddResource(resource)
+            .WithArgs(resource.ServerPath)
+            .WithHttpEndpoint(name: LlmObsResource.HttpEndpointName)
+            .WithEnvironment(context =>
+            {
+                var http = resource.PrimaryEndpoint;
+                context.EnvironmentVariables["ASPNETCORE_URLS"] =
+                    ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}");
+            })
+            .WithOtlpExporter()
+            .WithEnvironment(ForwardToDashboard)
+            .WithHttpHealthCheck("/health")
+            .WithIconName("DataUsage")
+            .WithDataDirectory(Path.Combine(builder.AppHostDirectory, ".llmobs", name));
+
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+        {
+            RouteTelemetryThrough(resource, @event.Model, builder.Configuration);
+            return Task.CompletedTask;
+        });
+
+        return llmobs;
+    }
+
+    /// <summary>
+    /// Keeps the embedded store's files in <paramref name="path"/>, so traces survive AppHost restarts.
+    /// The default is <c>.llmobs/{name}</c> beside the AppHost project.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="path">The directory; relative paths are resolved against the AppHost directory.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithDataDirectory(this IResourceBuilder<LlmObsResource> builder, string path)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        var fullPath = Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory);
+        return builder.WithEnvironment("LlmObs__DataDirectory", fullPath);
+    }
+
+    /// <summary>
+    /// The server gets the dashboard's OTLP settings (from <c>WithOtlpExporter</c>) as its forwarding target,
+    /// not as its own exporter: its own telemetry would otherwise loop through itself.
+    /// </summary>
+    private static void ForwardToDashboard(EnvironmentCallbackContext context)
+    {
+        var env = context.EnvironmentVariables;
+        if (env.Remove(OtlpEndpointVariable, out var endpoint))
+        {
+            env["LlmObs__Forward__Endpoint"] = endpoint;
+        }
+
+        if (env.Remove(OtlpProtocolVariable, out var protocol))
+        {
+            env["LlmObs__Forward__Protocol"] = protocol;
+        }
+
+        if (env.Remove(OtlpHeadersVariable, out var headers))
+        {
+            env["LlmObs__Forward__Headers"] = headers;
+        }
+    }
+
+    /// <summary>
+    /// Points every resource that exports OTLP to the dashboard at LlmObs instead. A resource whose
+    /// endpoint the user set to somewhere else keeps it.
+    /// </summary>
+    private static void RouteTelemetryThrough(LlmObsResource llmobs, DistributedApplicationModel model, IConfiguration configuration)
+    {
+        string?[] dashboardUrls =
+        [
+            configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"],
+            configuration["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"],
+            configuration["DOTNET_DASHBOARD_OTLP_ENDPOINT_URL"],
+        ];
+
+        foreach (var resource in model.Resources)
+        {
+            if (ReferenceEquals(resource, llmobs) || !resource.TryGetLastAnnotation<OtlpExporterAnnotation>(out _))
+            {
+                continue;
+            }
+
+            resource.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+            {
+                var env = context.EnvironmentVariables;
+                if (!env.TryGetValue(OtlpEndpointVariable, out var current) || IsUserEndpoint(current, dashboardUrls))
+                {
+                    return;
+                }
+
+                env[OtlpEndpointVariable] = llmobs.PrimaryEndpoint;
+                env[OtlpProtocolVariable] = "http/protobuf";
+            }));
+        }
+    }
+
+    /// <summary>Aspire writes the dashboard URL from configuration; anything else was set by the user.</summary>
+    private static bool IsUserEndpoint(object current, string?[] dashboardUrls) =>
+        current is not string url || !dashboardUrls.Any(dashboard => dashboard is not null && SameEndpoint(dashboard, url));
+
+    private static bool SameEndpoint(string a, string b) =>
+        Uri.TryCreate(a, UriKind.Absolute, out var ua) && Uri.TryCreate(b, UriKind.Absolute, out var ub) && ua.Port == ub.Port;
+}

@@ -1,0 +1,32 @@
+namespace LlmObs.Server;
+
+/// <summary>The server's settings, bound from the <c>LlmObs</c> configuration section.</summary>
+public sealed class LlmObsServerOptions
+{
+    public const string SectionName = "LlmObs";
+
+    /// <summary>Where the embedded store keeps its files. Survives restarts.</summary>
+    public string DataDirectory { get; set; } = ".llmobs";
+
+    /// <summary>The largest OTLP request accepted, measured after decompression.</summary>
+    public long MaxRequestBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Where everything received is forwarded (the Aspire dashboard in the AppHost).</summary>
+    public ForwardingOptions Forward { get; set; } = new();
+}
+
+/// <summary>The downstream OTLP endpoint that receives a copy of all telemetry.</summary>
+public sealed class ForwardingOptions
+{
+    /// <summary>The OTLP endpoint, e.g. <c>http://localhost:4317</c>; forwarding is off when empty.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary><c>grpc</c> or <c>http/protobuf</c>, with the meaning of <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>.</summary>
+    public string Protocol { get; set; } = "grpc";
+
+    /// <summary>Headers in <c>OTEL_EXPORTER_OTLP_HEADERS</c> form (<c>k1=v1,k2=v2</c>), e.g. the dashboard's API key.</summary>
+    public string? Headers { get; set; }
+
+    /// <summary>How many requests may wait to be forwarded before new ones are dropped (and counted).</summary>
+    public int QueueCapacity { get; set; } = 1024;
+}

@@ -1,0 +1,39 @@
+using LlmObs.Pricing;
+using LlmObs.Server;
+using LlmObs.Server.Api;
+using LlmObs.Server.Forwarding;
+using LlmObs.Server.Ingest;
+using LlmObs.Server.Normalization;
+using LlmObs.Server.Otlp;
+using LlmObs.Server.Storage;
+using LlmObs.Server.Storage.DuckDb;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var options = builder.Configuration.GetSection(LlmObsServerOptions.SectionName).Get<LlmObsServerOptions>() ?? new();
+builder.Services.Configure<LlmObsServerOptions>(builder.Configuration.GetSection(LlmObsServerOptions.SectionName));
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes);
+builder.Services.ConfigureHttpJsonOptions(json =>
+{
+    json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+});
+
+builder.Services.AddSingleton(PriceCatalog.Default);
+builder.Services.AddSingleton<LlmSpanNormalizer>();
+builder.Services.AddSingleton<OtlpSpanMapper>();
+builder.Services.AddSingleton<DuckDbSpanStore>();
+builder.Services.AddSingleton<ISpanStore>(sp => sp.GetRequiredService<DuckDbSpanStore>());
+builder.Services.AddHostedService(sp => sp.GetRequiredService<DuckDbSpanStore>());
+builder.Services.AddSingleton<OtlpForwarder>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<OtlpForwarder>());
+builder.Services.AddHealthChecks();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.MapHealthChecks("/health");
+app.MapOtlpHttp();
+app.MapQueryApi();
+app.MapGet("/", () => Results.Redirect("/api/traces"));
+
+app.Run();

@@ -1,0 +1,39 @@
+using LlmObs.Server.Ingest;
+
+namespace LlmObs.Server.Storage;
+
+/// <summary>
+/// Where spans are kept. <see cref="WriteAsync"/> completes only once the spans are durable,
+/// so the receiver acknowledges nothing that a crash could lose.
+/// </summary>
+internal interface ISpanStore
+{
+    Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Every stored span of the trace, in start order; empty when the trace is unknown.</summary>
+    Task<IReadOnlyList<StoredSpan>> GetTraceAsync(string traceId, CancellationToken cancellationToken);
+}
+
+internal sealed record TraceListQuery(int Limit = 50, string? Service = null);
+
+/// <summary>One row of the traces list: the root span and the LLM totals of the whole trace.</summary>
+internal sealed record TraceSummary(
+    string TraceId,
+    string RootName,
+    string ServiceName,
+    DateTime StartTime,
+    double DurationMs,
+    long SpanCount,
+    long LlmCalls,
+    long InputTokens,
+    long OutputTokens,
+    double CostUsd,
+    bool HasError);
+
+/// <summary>A span as the query API serves it: the record plus its raw attributes.</summary>
+internal sealed record StoredSpan(SpanRecord Span);
+
+/// <summary>The store cannot accept writes now; the receiver answers 503 so the client retries.</summary>
+internal sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

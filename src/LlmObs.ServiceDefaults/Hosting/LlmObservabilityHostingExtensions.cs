@@ -1,0 +1,97 @@
+using LlmObs.Tracing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Service defaults for an application traced by LlmObs: OpenTelemetry (logs, metrics, traces) exported to the
+/// endpoint the AppHost gives it, LLM span sources, service discovery, resilience and health checks.
+/// </summary>
+public static class LlmObservabilityHostingExtensions
+{
+    private const string HealthEndpointPath = "/health";
+    private const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>
+    /// Adds OpenTelemetry with the LlmObs sources, service discovery, HTTP resilience and health checks.
+    /// Use it instead of (or beside) the template's <c>AddServiceDefaults()</c>.
+    /// </summary>
+    /// <typeparam name="TBuilder">The host builder type.</typeparam>
+    /// <param name="builder">The host builder.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static TBuilder AddLlmObservabilityDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(LlmObsTelemetry.SourceName))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddAspNetCoreInstrumentation(aspnet =>
+                    aspnet.Filter = context => !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                .AddHttpClientInstrumentation()
+                .AddLlmObservabilityInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Subscribes the tracer provider to the spans LlmObs creates and configures (chat, embeddings, tools, retrieval).
+    /// Works in any app with the OpenTelemetry SDK, Aspire or not.
+    /// </summary>
+    /// <param name="tracing">The tracer provider builder.</param>
+    /// <returns>The <paramref name="tracing"/> builder, for chaining.</returns>
+    public static TracerProviderBuilder AddLlmObservabilityInstrumentation(this TracerProviderBuilder tracing)
+    {
+        ArgumentNullException.ThrowIfNull(tracing);
+        return tracing.AddSource(LlmObsTelemetry.SourceName);
+    }
+
+    /// <summary>
+    /// Maps <c>/health</c> (all checks) and <c>/alive</c> (liveness checks) in development, where the AppHost polls them.
+    /// </summary>
+    /// <param name="app">The web application.</param>
+    /// <returns>The <paramref name="app"/>, for chaining.</returns>
+    public static WebApplication MapLlmObservabilityDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapHealthChecks(HealthEndpointPath);
+            app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        }
+
+        return app;
+    }
+}

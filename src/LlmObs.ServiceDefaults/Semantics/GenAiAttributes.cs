@@ -1,0 +1,33 @@
+namespace LlmObs.Semantics;
+
+/// <summary>
+/// OpenTelemetry GenAI semantic-convention names (v1.41, as Microsoft.Extensions.AI emits them).
+/// One definition, shared by the service side and the server.
+/// </summary>
+internal static class GenAiAttributes
+{
+    public const string OperationName = "gen_ai.operation.name";
+    public const string ProviderName = "gen_ai.provider.name";
+    public const string System = "gen_ai.system";
+    public const string RequestModel = "gen_ai.request.model";
+    public const string ResponseModel = "gen_ai.response.model";
+    public const string InputTokens = "gen_ai.usage.input_tokens";
+    public const string OutputTokens = "gen_ai.usage.output_tokens";
+    public const string CacheReadTokens = "gen_ai.usage.cache_read.input_tokens";
+    public const string ReasoningTokens = "gen_ai.usage.reasoning.output_tokens";
+    public const string DataSourceId = "gen_ai.data_source.id";
+    public const string RequestTopK = "gen_ai.request.top_k";
+    public const string RetrievalQueryText = "gen_ai.retrieval.query.text";
+    public const string RetrievalDocuments = "gen_ai.retrieval.documents";
+
+    /// <summary>Read by Langfuse and OpenLIT; carried so their UIs and ours agree on the total.</summary>
+    public const string UsageCost = "gen_ai.usage.cost";
+
+    public static class Operations
+    {
+        public const string Chat = "chat";
+        public const string Embeddings = "embeddings";
+        public const string Retrieval = "retrieval";
+        public const string ExecuteTool = "execute_tool";
+    }
+}

@@ -1,0 +1,44 @@
+namespace LlmObs.Semantics;
+
+/// <summary>
+/// Attributes LlmObs adds where the GenAI conventions have no name yet: the cost breakdown and
+/// the ambient feature. Documented in the README's attribute table.
+/// </summary>
+public static class LlmObsAttributes
+{
+    /// <summary>Total cost of the call in <see cref="CostCurrency"/> (also written as <c>gen_ai.usage.cost</c>).</summary>
+    public const string CostTotal = "llmobs.cost.total";
+
+    /// <summary>Cost of the fresh (uncached) input tokens.</summary>
+    public const string CostInput = "llmobs.cost.input";
+
+    /// <summary>Cost of the input tokens read from the provider's prompt cache.</summary>
+    public const string CostCachedInput = "llmobs.cost.cached_input";
+
+    /// <summary>Cost of the input tokens written to the provider's prompt cache.</summary>
+    public const string CostCacheWrite = "llmobs.cost.cache_write";
+
+    /// <summary>Cost of the output tokens that are not reasoning tokens.</summary>
+    public const string CostOutput = "llmobs.cost.output";
+
+    /// <summary>Cost of the reasoning tokens.</summary>
+    public const string CostReasoning = "llmobs.cost.reasoning";
+
+    /// <summary>ISO 4217 currency of every <c>llmobs.cost.*</c> amount; always <c>USD</c>.</summary>
+    public const string CostCurrency = "llmobs.cost.currency";
+
+    /// <summary><c>computed</c> from the price catalog, or <c>provider</c> when the provider reported it.</summary>
+    public const string CostSource = "llmobs.cost.source";
+
+    /// <summary>The price catalog version that priced the call, e.g. <c>litellm-2026-07-24</c>.</summary>
+    public const string CostCatalog = "llmobs.cost.catalog";
+
+    /// <summary><see langword="true"/> when the model is not in the catalog: the call has no cost rather than a wrong one.</summary>
+    public const string Unpriced = "llmobs.cost.unpriced";
+
+    /// <summary>The product feature the call serves, e.g. <c>summarise_thread</c>.</summary>
+    public const string Feature = "llmobs.feature";
+
+    /// <summary>How many documents a retrieval or rerank returned.</summary>
+    public const string ReturnedCount = "llmobs.retrieval.returned_count";
+}

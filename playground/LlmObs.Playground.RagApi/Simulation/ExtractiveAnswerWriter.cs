@@ -12,19 +12,25 @@ internal static partial class ExtractiveAnswerWriter
 {
     private const int MaxSentences = 3;
     private const int MaxSentencesWithToolResults = 2;
+    private const double MinRelevance = 1.5;
 
     public static string Write(SimulatedPrompt prompt)
     {
         var questionStems = WordStems.SetOf(prompt.Question);
         var answer = new StringBuilder();
 
-        foreach (var result in prompt.ToolResults)
+        var toolStems = new HashSet<string>(StringComparer.Ordinal);
+        if (prompt.ToolResults.Count > 0)
         {
-            AppendSentence(answer, $"From the live price list: {result.Text.Trim()}");
+            AppendSentence(answer, $"From the live price list: {string.Join(" ", prompt.ToolResults.Select(r => r.Text.Trim()))}");
+            toolStems.UnionWith(prompt.ToolResults.SelectMany(r => WordStems.Of(r.Text)));
         }
 
+        // Once a tool has answered, context is only worth quoting for the parts of the question the tool left open.
+        var openStems = new HashSet<string>(questionStems.Except(toolStems), StringComparer.Ordinal);
         var limit = prompt.ToolResults.Count > 0 ? MaxSentencesWithToolResults : MaxSentences;
-        var picked = RankSentences(prompt.Documents, questionStems)
+        var picked = RankSentences(prompt.Documents, openStems)
+            .Where(s => !RepeatsToolResults(s.Text, toolStems))
             .Take(limit)
             .OrderBy(s => s.DocumentRank)
             .ThenBy(s => s.Position)
@@ -57,8 +63,9 @@ internal static partial class ExtractiveAnswerWriter
             var sentences = SentenceBoundary().Split(document.Text);
             for (var position = 0; position < sentences.Length; position++)
             {
+                // One shared word in a page about something else ("cost" in a shipping page) is not relevance.
                 var overlap = WordStems.SetOf(sentences[position]).Intersect(questionStems).Count();
-                if (overlap > 0)
+                if (overlap > 0 && overlap + titleBonus >= MinRelevance)
                 {
                     // Earlier-ranked documents win ties: retrieval already judged them closer.
                     var score = overlap + titleBonus - (rank * 0.1) - (position * 0.01);
@@ -68,6 +75,18 @@ internal static partial class ExtractiveAnswerWriter
         }
 
         return candidates.OrderByDescending(c => c.Score);
+    }
+
+    // A sentence that mostly says what a tool already answered would only repeat it.
+    private static bool RepeatsToolResults(string sentence, HashSet<string> toolStems)
+    {
+        if (toolStems.Count == 0)
+        {
+            return false;
+        }
+
+        var stems = WordStems.SetOf(sentence);
+        return stems.Count > 0 && stems.Count(toolStems.Contains) >= stems.Count * 0.6;
     }
 
     // "… the paid month [refunds-subscriptions]." as the system prompt asks: the citation inside the sentence.

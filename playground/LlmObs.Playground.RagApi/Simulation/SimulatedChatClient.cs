@@ -19,8 +19,9 @@ public sealed class SimulatedChatClient : IChatClient
 
     internal static readonly Uri ProviderUri = new("https://simulated.llmobs.local/v1");
 
-    // Stems of price/pricing/cost/plan: the words that make the model reach for a pricing tool.
-    private static readonly HashSet<string> PricingStems = new(["pric", "cost", "plan"], StringComparer.Ordinal);
+    // Stems of price/pricing/cost/"how much"/pay/fee/charge: the words that make the model reach for a pricing tool.
+    // "plan" alone is not one of them: "which plans include SSO?" is not a price question.
+    private static readonly HashSet<string> PricingStems = new(["pric", "cost", "much", "pay", "fee", "charg"], StringComparer.Ordinal);
 
     private const int MaxToolCalls = 4;
 

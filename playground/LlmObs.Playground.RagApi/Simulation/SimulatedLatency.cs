@@ -15,7 +15,7 @@ public sealed class SimulatedLatency(IOptionsMonitor<SimulationOptions> options,
 
     public Task FirstTokenAsync(CancellationToken cancellationToken) => DelayAsync(TimeToFirstToken, cancellationToken);
 
-    public Task OutputTokensAsync(int tokenCount, CancellationToken cancellationToken) => DelayAsync(PerOutputToken * tokenCount, cancellationToken);
+    public Task OutputTokensAsync(long tokenCount, CancellationToken cancellationToken) => DelayAsync(PerOutputToken * tokenCount, cancellationToken);
 
     public Task EmbeddingAsync(CancellationToken cancellationToken) => DelayAsync(EmbeddingCall, cancellationToken);
 

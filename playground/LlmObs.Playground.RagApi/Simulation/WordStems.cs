@@ -14,7 +14,7 @@ internal static partial class WordStems
         "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been",
         "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "each",
         "for", "from", "get", "gets", "got", "had", "has", "have", "having", "he", "her", "here", "his", "how", "i",
-        "if", "in", "into", "is", "it", "its", "just", "may", "me", "might", "more", "most", "much", "must", "my",
+        "if", "in", "into", "is", "it", "its", "just", "may", "me", "might", "more", "most", "must", "my",
         "need", "needs", "no", "not", "of", "on", "once", "one", "only", "or", "other", "our", "out", "over", "own",
         "please", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then",
         "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "us", "use",

@@ -9,6 +9,7 @@ public static class LlmObsBuilderExtensions
     private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
     private const string OtlpProtocolVariable = "OTEL_EXPORTER_OTLP_PROTOCOL";
     private const string OtlpHeadersVariable = "OTEL_EXPORTER_OTLP_HEADERS";
+    private const string DashboardResourceName = "aspire-dashboard";
 
     /// <summary>
     /// Adds the LlmObs server and routes the OpenTelemetry export of every other resource through it.
@@ -116,7 +117,7 @@ public static class LlmObsBuilderExtensions
             resource.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
             {
                 var env = context.EnvironmentVariables;
-                if (!env.TryGetValue(OtlpEndpointVariable, out var current) || IsUserEndpoint(current, dashboardUrls))
+                if (!env.TryGetValue(OtlpEndpointVariable, out var current) || !IsDashboardEndpoint(current, dashboardUrls))
                 {
                     return;
                 }
@@ -127,9 +128,17 @@ public static class LlmObsBuilderExtensions
         }
     }
 
-    /// <summary>Aspire writes the dashboard URL from configuration; anything else was set by the user.</summary>
-    private static bool IsUserEndpoint(object current, string?[] dashboardUrls) =>
-        current is not string url || !dashboardUrls.Any(dashboard => dashboard is not null && SameEndpoint(dashboard, url));
+    /// <summary>
+    /// Aspire points exporters at the dashboard by an endpoint reference (or, with fixed ports, by the URL from
+    /// configuration); any other value was set by the user.
+    /// </summary>
+    private static bool IsDashboardEndpoint(object current, string?[] dashboardUrls) => current switch
+    {
+        EndpointReference endpoint => endpoint.Resource.Name == DashboardResourceName,
+        EndpointReferenceExpression expression => expression.Endpoint.Resource.Name == DashboardResourceName,
+        string url => dashboardUrls.Any(dashboard => dashboard is not null && SameEndpoint(dashboard, url)),
+        _ => false,
+    };
 
     private static bool SameEndpoint(string a, string b) =>
         Uri.TryCreate(a, UriKind.Absolute, out var ua) && Uri.TryCreate(b, UriKind.Absolute, out var ub) && ua.Port == ub.Port;

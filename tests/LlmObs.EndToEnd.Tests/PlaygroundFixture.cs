@@ -28,8 +28,11 @@ public sealed class PlaygroundFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LlmObs_Playground_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true },
-            [$"AppHost:DashboardApiKey={DashboardApiKey}"],
+            [],
             timeout.Token);
+
+        // The dashboard's telemetry API is what the tests read back; give it a key they know.
+        appHost.Configuration["AppHost:DashboardApiKey"] = DashboardApiKey;
 
         appHost.CreateResourceBuilder<LlmObsResource>("llmobs").WithDataDirectory(_dataDirectory);
         appHost.CreateResourceBuilder<ProjectResource>("rag").WithEnvironment("Simulation__LatencyScale", "0.05");

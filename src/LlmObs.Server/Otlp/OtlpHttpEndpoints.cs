@@ -136,6 +136,15 @@ internal static class OtlpHttpEndpoints
                 await WriteStatusAsync(context, StatusCodes.Status400BadRequest, RpcCode.InvalidArgument, "The body is not valid gzip.");
                 return null;
             }
+            catch (BadHttpRequestException ex)
+            {
+                // Kestrel enforces the same limit (MaxRequestBodySize) on the bytes as sent; answer it in OTLP's form too.
+                var message = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? $"The request exceeds {options.MaxRequestBytes} bytes."
+                    : ex.Message;
+                await WriteStatusAsync(context, ex.StatusCode, RpcCode.InvalidArgument, message);
+                return null;
+            }
 
             return buffer.ToArray();
         }

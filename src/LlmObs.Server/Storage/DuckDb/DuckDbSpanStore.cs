@@ -139,7 +139,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IHostedService, IAsyncDispos
 
     public async Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken)
     {
-        await using var connection = _connection.Duplicate();
+        await using var connection = OpenReadConnection();
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT trace_id,
@@ -149,8 +149,8 @@ internal sealed class DuckDbSpanStore : ISpanStore, IHostedService, IAsyncDispos
                    date_diff('microsecond', min(start_time), max(end_time)) / 1000.0 AS duration_ms,
                    count(*) AS span_count,
                    count(*) FILTER (WHERE llm_kind = 'llm') AS llm_calls,
-                   coalesce(sum(input_tokens), 0) AS input_tokens,
-                   coalesce(sum(output_tokens), 0) AS output_tokens,
+                   coalesce(sum(input_tokens), 0)::BIGINT AS input_tokens, -- sum(BIGINT) is a HUGEINT, read as BigInteger
+                   coalesce(sum(output_tokens), 0)::BIGINT AS output_tokens,
                    coalesce(sum(cost_usd), 0) AS cost_usd,
                    bool_or(status_code = 2) AS has_error
             FROM spans
@@ -167,7 +167,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IHostedService, IAsyncDispos
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             traces.Add(new TraceSummary(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(3), reader.GetDouble(4),
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc), reader.GetDouble(4),
                 reader.GetInt64(5), reader.GetInt64(6), Convert.ToInt64(reader.GetValue(7)), Convert.ToInt64(reader.GetValue(8)),
                 reader.GetDouble(9), reader.GetBoolean(10)));
         }
@@ -177,7 +177,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IHostedService, IAsyncDispos
 
     public async Task<IReadOnlyList<StoredSpan>> GetTraceAsync(string traceId, CancellationToken cancellationToken)
     {
-        await using var connection = _connection.Duplicate();
+        await using var connection = OpenReadConnection();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM spans WHERE trace_id = $trace_id ORDER BY start_time, span_id";
         command.Parameters.Add(new DuckDBParameter("trace_id", traceId.ToLowerInvariant()));
@@ -190,6 +190,15 @@ internal sealed class DuckDbSpanStore : ISpanStore, IHostedService, IAsyncDispos
         }
 
         return spans;
+    }
+
+    // DuckDB.NET only duplicates in-memory connections; a second connection to the same file shares the
+    // process's open database instance, so reads run beside the writer without reopening the file.
+    private DuckDBConnection OpenReadConnection()
+    {
+        var connection = new DuckDBConnection($"Data Source={DatabasePath}");
+        connection.Open();
+        return connection;
     }
 
     private static SpanRecord ReadSpan(DbDataReader r) => new()

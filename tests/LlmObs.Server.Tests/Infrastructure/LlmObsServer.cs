@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+
+namespace LlmObs.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real LlmObs server (the whole ASP.NET pipeline and a DuckDB file) on a data directory the test owns,
+/// with the few calls the tests make against it. Disposing it stops the host, as a shutdown would.
+/// </summary>
+public sealed class LlmObsServer : IAsyncDisposable
+{
+    public const string ProtobufContentType = "application/x-protobuf";
+
+    private readonly Factory _factory;
+
+    private LlmObsServer(Factory factory, HttpClient client)
+    {
+        _factory = factory;
+        Client = client;
+    }
+
+    /// <summary>Talks to the server: in memory for a test server, over loopback TCP for Kestrel.</summary>
+    public HttpClient Client { get; }
+
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    /// <summary>Starts a server in memory (TestServer); nothing outside the process can reach it.</summary>
+    public static LlmObsServer StartInMemory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var factory = new Factory(dataDirectory, settings);
+        return new LlmObsServer(factory, factory.CreateClient());
+    }
+
+    /// <summary>Starts a server on Kestrel at a free loopback port, so other servers can send to it.</summary>
+    public static LlmObsServer StartOnKestrel(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var factory = new Factory(dataDirectory, settings);
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new LlmObsServer(factory, new HttpClient { BaseAddress = new Uri(address) });
+    }
+
+    /// <summary>An HttpClient for an OpenTelemetry exporter, answering through <paramref name="recorder"/>'s log.</summary>
+    public HttpClient CreateExporterClient(out RecordingHandler recorder)
+    {
+        recorder = new RecordingHandler(_factory.Server.CreateHandler());
+        return new HttpClient(recorder) { BaseAddress = BaseAddress };
+    }
+
+    public Task<HttpResponseMessage> PostTracesAsync(ExportTraceServiceRequest request) =>
+        PostAsync("/v1/traces", request.ToByteArray());
+
+    public Task<HttpResponseMessage> PostAsync(string path, byte[] body, string contentType = ProtobufContentType, string? contentEncoding = null)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (contentEncoding is not null)
+        {
+            content.Headers.ContentEncoding.Add(contentEncoding);
+        }
+
+        return Client.PostAsync(path, content, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary><c>GET /api/traces?service=…</c>.</summary>
+    public async Task<IReadOnlyList<ApiTraceSummary>> ListTracesAsync(string service)
+    {
+        var list = await Client.GetFromJsonAsync<ApiTraceList>($"/api/traces?service={Uri.EscapeDataString(service)}", TestContext.Current.CancellationToken);
+        return list!.Items;
+    }
+
+    /// <summary><c>GET /api/traces/{traceId}</c>; fails the test unless the trace is there.</summary>
+    public async Task<ApiTrace> GetTraceAsync(string traceId) =>
+        await FindTraceAsync(traceId) ?? throw new Xunit.Sdk.XunitException($"Trace {traceId} is not stored.");
+
+    /// <summary><c>GET /api/traces/{traceId}</c>, or null on 404.</summary>
+    public async Task<ApiTrace?> FindTraceAsync(string traceId)
+    {
+        using var response = await Client.GetAsync($"/api/traces/{traceId}", TestContext.Current.CancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<ApiTrace>(TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private sealed class Factory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("LlmObs:DataDirectory", dataDirectory);
+            builder.UseSetting("Logging:LogLevel:Default", "Warning"); // keep failures' output to what went wrong
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}

@@ -130,15 +130,19 @@ public static class LlmObsBuilderExtensions
 
     /// <summary>
     /// Aspire points exporters at the dashboard by an endpoint reference (or, with fixed ports, by the URL from
-    /// configuration); any other value was set by the user.
+    /// configuration, as a <see cref="HostUrl"/> or a string); any other value was set by the user.
     /// </summary>
     private static bool IsDashboardEndpoint(object current, string?[] dashboardUrls) => current switch
     {
         EndpointReference endpoint => endpoint.Resource.Name == DashboardResourceName,
         EndpointReferenceExpression expression => expression.Endpoint.Resource.Name == DashboardResourceName,
-        string url => dashboardUrls.Any(dashboard => dashboard is not null && SameEndpoint(dashboard, url)),
+        HostUrl host => IsDashboardUrl(host.Url, dashboardUrls),
+        string url => IsDashboardUrl(url, dashboardUrls),
         _ => false,
     };
+
+    private static bool IsDashboardUrl(string url, string?[] dashboardUrls) =>
+        dashboardUrls.Any(dashboard => dashboard is not null && SameEndpoint(dashboard, url));
 
     private static bool SameEndpoint(string a, string b) =>
         Uri.TryCreate(a, UriKind.Absolute, out var ua) && Uri.TryCreate(b, UriKind.Absolute, out var ub) && ua.Port == ub.Port;

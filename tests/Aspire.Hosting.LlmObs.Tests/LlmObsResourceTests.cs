@@ -1,0 +1,115 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Aspire.Hosting.LlmObs.Tests;
+
+/// <summary>The resource model <c>AddLlmObservability()</c> builds, checked without starting anything.</summary>
+public sealed class LlmObsResourceTests
+{
+    private const string DashboardOtlpUrl = "http://localhost:18889";
+
+    [Fact]
+    public void The_server_runs_as_an_executable_with_an_http_endpoint_and_a_health_check()
+    {
+        var builder = CreateBuilder();
+
+        builder.AddLlmObservability();
+
+        var resource = Assert.Single(builder.Resources.OfType<LlmObsResource>());
+        Assert.Equal("llmobs", resource.Name);
+        Assert.Equal("dotnet", resource.Command);
+        Assert.True(File.Exists(resource.ServerPath), $"The server assembly {resource.ServerPath} should exist.");
+        Assert.False(resource.Annotations.OfType<ContainerImageAnnotation>().Any(), "LlmObs must not need a container runtime.");
+
+        var endpoint = Assert.Single(resource.Annotations.OfType<EndpointAnnotation>());
+        Assert.Equal("http", endpoint.Name);
+        Assert.Equal("http", endpoint.UriScheme);
+        Assert.Single(resource.Annotations.OfType<HealthCheckAnnotation>());
+    }
+
+    [Fact]
+    public async Task Services_export_to_LlmObs_and_LlmObs_forwards_to_the_dashboard()
+    {
+        var builder = CreateBuilder();
+        var llmobs = builder.AddLlmObservability().WithDataDirectory("/var/llmobs-test");
+        var api = builder.AddExecutable("api", "dotnet", ".").WithOtlpExporter();
+
+        using var app = builder.Build();
+        await StartModelAsync(builder, app);
+        AllocateEndpoint(llmobs.Resource, port: 5400, targetPort: 5401);
+
+        var apiEnv = await ResolveEnvironmentAsync(api.Resource, app);
+        Assert.Equal("http://localhost:5400", apiEnv["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("http/protobuf", apiEnv["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+
+        var serverEnv = await ResolveEnvironmentAsync(llmobs.Resource, app);
+        Assert.Equal(DashboardOtlpUrl, serverEnv["LlmObs__Forward__Endpoint"]);
+        Assert.Equal("grpc", serverEnv["LlmObs__Forward__Protocol"]);
+        Assert.False(serverEnv.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"), "The server must not export its own telemetry through itself.");
+        Assert.Equal("http://localhost:5401", serverEnv["ASPNETCORE_URLS"]);
+        Assert.Equal(Path.GetFullPath("/var/llmobs-test"), serverEnv["LlmObs__DataDirectory"]);
+    }
+
+    [Fact]
+    public async Task A_resource_whose_OTLP_endpoint_the_user_set_keeps_it()
+    {
+        var builder = CreateBuilder();
+        var llmobs = builder.AddLlmObservability();
+        var custom = builder.AddExecutable("custom", "dotnet", ".")
+            .WithOtlpExporter()
+            .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.internal:4317");
+
+        using var app = builder.Build();
+        await StartModelAsync(builder, app);
+        AllocateEndpoint(llmobs.Resource, port: 5400, targetPort: 5401);
+
+        var env = await ResolveEnvironmentAsync(custom.Resource, app);
+        Assert.Equal("http://collector.internal:4317", env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+    }
+
+    [Fact]
+    public async Task The_default_data_directory_is_beside_the_AppHost_so_traces_survive_restarts()
+    {
+        var builder = CreateBuilder();
+        var llmobs = builder.AddLlmObservability("traces");
+
+        using var app = builder.Build();
+        await StartModelAsync(builder, app);
+        AllocateEndpoint(llmobs.Resource, port: 5400, targetPort: 5401);
+
+        var env = await ResolveEnvironmentAsync(llmobs.Resource, app);
+        Assert.Equal(Path.Combine(builder.AppHostDirectory, ".llmobs", "traces"), env["LlmObs__DataDirectory"]);
+    }
+
+    private static IDistributedApplicationBuilder CreateBuilder()
+    {
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { DisableDashboard = true, Args = [] });
+        builder.Configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = DashboardOtlpUrl;
+        builder.Configuration["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+
+        // BeforeStartEvent's built-in handlers name DCP objects; they need DCP paths, never run here.
+        builder.Configuration["DcpPublisher:CliPath"] = "dcp-not-started";
+        builder.Configuration["DcpPublisher:DashboardPath"] = "dashboard-not-started";
+        return builder;
+    }
+
+    private static Task StartModelAsync(IDistributedApplicationBuilder builder, DistributedApplication app) =>
+        builder.Eventing.PublishAsync(new BeforeStartEvent(app.Services, app.Services.GetRequiredService<DistributedApplicationModel>()));
+
+    private static void AllocateEndpoint(IResource resource, int port, int targetPort)
+    {
+        var endpoint = resource.Annotations.OfType<EndpointAnnotation>().Single();
+        endpoint.TargetPort = targetPort;
+        endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> ResolveEnvironmentAsync(IResource resource, DistributedApplication app)
+    {
+        var configuration = await ExecutionConfigurationBuilder.Create(resource)
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, CancellationToken.None);
+        return configuration.EnvironmentVariables.ToDictionary();
+    }
+}

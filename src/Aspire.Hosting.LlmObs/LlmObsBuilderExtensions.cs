@@ -10,6 +10,8 @@ public static class LlmObsBuilderExtensions
     private const string OtlpProtocolVariable = "OTEL_EXPORTER_OTLP_PROTOCOL";
     private const string OtlpHeadersVariable = "OTEL_EXPORTER_OTLP_HEADERS";
     private const string DashboardResourceName = "aspire-dashboard";
+    private const string StorageProviderVariable = "LlmObs__Storage__Provider";
+    private const string ConnectionName = "llmobs";
 
     /// <summary>
     /// Adds the LlmObs server and routes the OpenTelemetry export of every other resource through it.
@@ -41,9 +43,19 @@ public static class LlmObsBuilderExtensions
                     ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}");
             })
             .WithOtlpExporter()
-            .WithEnvironment(ForwardToDashboard)
+            .WithEnvironment(context => ForwardToDashboard(context, resource))
             .WithHttpHealthCheck("/health")
             .WithIconName("DataUsage")
+            .WithUrls(context =>
+            {
+                if (context.GetEndpoint(LlmObsResource.HttpEndpointName) is not { } http)
+                {
+                    return;
+                }
+
+                context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/traces", DisplayText = "Traces", Endpoint = http });
+                context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/dashboard", DisplayText = "Cost dashboard", Endpoint = http });
+            })
             .WithDataDirectory(Path.Combine(builder.AppHostDirectory, ".llmobs", name));
 
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
@@ -72,13 +84,115 @@ public static class LlmObsBuilderExtensions
     }
 
     /// <summary>
+    /// Stores spans in PostgreSQL instead of the embedded store, for a team that shares one LlmObs.
+    /// The database resource comes from <c>Aspire.Hosting.PostgreSQL</c> (which runs PostgreSQL in a container).
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="database">The database; LlmObs applies its schema migrations at start.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    /// <example>
+    /// <code>
+    /// var db = builder.AddPostgres("pg").AddDatabase("llmobsdb");
+    /// builder.AddLlmObservability().WithPostgres(db);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<LlmObsResource> WithPostgres(this IResourceBuilder<LlmObsResource> builder, IResourceBuilder<PostgresDatabaseResource> database)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(database);
+
+        return builder
+            .WithEnvironment(StorageProviderVariable, "postgres")
+            .WithReference(database, ConnectionName)
+            .WaitFor(database);
+    }
+
+    /// <summary>Stores spans in an existing PostgreSQL server, given its connection string as a parameter (kept secret).</summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="connectionString">An Npgsql connection string, e.g. from <c>builder.AddParameter("llmobs-db", secret: true)</c>.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithPostgres(this IResourceBuilder<LlmObsResource> builder, IResourceBuilder<ParameterResource> connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(connectionString);
+
+        return builder
+            .WithEnvironment(StorageProviderVariable, "postgres")
+            .WithEnvironment($"ConnectionStrings__{ConnectionName}", connectionString);
+    }
+
+    /// <summary>Stores spans in an existing PostgreSQL server, given its connection string.</summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="connectionString">An Npgsql connection string, e.g. <c>Host=db.internal;Database=llmobs;Username=llmobs</c>.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithPostgres(this IResourceBuilder<LlmObsResource> builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+
+        return builder
+            .WithEnvironment(StorageProviderVariable, "postgres")
+            .WithEnvironment($"ConnectionStrings__{ConnectionName}", connectionString);
+    }
+
+    /// <summary>Deletes stored spans older than <paramref name="maxAge"/>, and the oldest ones beyond <paramref name="maxSizeMegabytes"/>.</summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="maxAge">How long spans are kept.</param>
+    /// <param name="maxSizeMegabytes">The most the store may hold; null for no size limit.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithRetention(this IResourceBuilder<LlmObsResource> builder, TimeSpan maxAge, int? maxSizeMegabytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxAge, TimeSpan.Zero);
+
+        builder.WithEnvironment("LlmObs__Storage__Retention__MaxAge", maxAge.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        return maxSizeMegabytes is { } size
+            ? builder.WithEnvironment("LlmObs__Storage__Retention__MaxSizeMegabytes", size.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : builder;
+    }
+
+    /// <summary>
+    /// Accepts traces from Langfuse SDKs at <c>/api/public/otel/v1/traces</c> with this key pair (HTTP Basic), so an app
+    /// already instrumented for Langfuse needs only its base URL changed.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="publicKey">The public key (<c>pk-lf-…</c>).</param>
+    /// <param name="secretKey">The secret key (<c>sk-lf-…</c>).</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithLangfuseKeys(
+        this IResourceBuilder<LlmObsResource> builder, IResourceBuilder<ParameterResource> publicKey, IResourceBuilder<ParameterResource> secretKey)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        ArgumentNullException.ThrowIfNull(secretKey);
+
+        return builder
+            .WithEnvironment("LlmObs__Langfuse__PublicKey", publicKey)
+            .WithEnvironment("LlmObs__Langfuse__SecretKey", secretKey);
+    }
+
+    /// <summary>
+    /// Turns forwarding to the Aspire dashboard on (the default) or off. Off, the dashboard no longer sees the
+    /// resources' telemetry: only LlmObs does.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="enabled">Whether to forward.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithDashboardForwarding(this IResourceBuilder<LlmObsResource> builder, bool enabled = true)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.ForwardsToDashboard = enabled;
+        return builder;
+    }
+
+    /// <summary>
     /// The server gets the dashboard's OTLP settings (from <c>WithOtlpExporter</c>) as its forwarding target,
     /// not as its own exporter: its own telemetry would otherwise loop through itself.
     /// </summary>
-    private static void ForwardToDashboard(EnvironmentCallbackContext context)
+    private static void ForwardToDashboard(EnvironmentCallbackContext context, LlmObsResource resource)
     {
         var env = context.EnvironmentVariables;
-        if (env.Remove(OtlpEndpointVariable, out var endpoint))
+        if (env.Remove(OtlpEndpointVariable, out var endpoint) && resource.ForwardsToDashboard)
         {
             env["LlmObs__Forward__Endpoint"] = endpoint;
         }
@@ -113,6 +227,16 @@ public static class LlmObsBuilderExtensions
             {
                 continue;
             }
+
+            // A link from the resource to its own traces in LlmObs.
+            resource.Annotations.Add(new ResourceUrlsCallbackAnnotation(context =>
+            {
+                var http = llmobs.PrimaryEndpoint;
+                if (http.IsAllocated)
+                {
+                    context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/traces?service={Uri.EscapeDataString(resource.Name)}", DisplayText = "LLM traces (LlmObs)" });
+                }
+            }));
 
             resource.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
             {

@@ -75,12 +75,74 @@ public sealed class LlmObsResourceTests
         var builder = CreateBuilder();
         var llmobs = builder.AddLlmObservability("traces");
 
+        var env = await ResolveStartedEnvironmentAsync(builder, llmobs.Resource);
+        Assert.Equal(Path.Combine(builder.AppHostDirectory, ".llmobs", "traces"), env["LlmObs__DataDirectory"]);
+    }
+
+    [Fact]
+    public async Task An_existing_PostgreSQL_server_is_given_by_connection_string()
+    {
+        var builder = CreateBuilder();
+        var llmobs = builder.AddLlmObservability().WithPostgres("Host=db.internal;Database=llmobs;Username=llmobs");
+
+        var env = await ResolveStartedEnvironmentAsync(builder, llmobs.Resource);
+
+        Assert.Equal("postgres", env["LlmObs__Storage__Provider"]);
+        Assert.Equal("Host=db.internal;Database=llmobs;Username=llmobs", env["ConnectionStrings__llmobs"]);
+    }
+
+    [Fact]
+    public async Task An_existing_PostgreSQL_server_can_be_a_secret_parameter()
+    {
+        var builder = CreateBuilder();
+        builder.Configuration["Parameters:llmobs-db"] = "Host=db.internal;Password=s3cret";
+        var parameter = builder.AddParameter("llmobs-db", secret: true);
+        var llmobs = builder.AddLlmObservability().WithPostgres(parameter);
+
+        var env = await ResolveStartedEnvironmentAsync(builder, llmobs.Resource);
+
+        Assert.Equal("postgres", env["LlmObs__Storage__Provider"]);
+        Assert.Equal("Host=db.internal;Password=s3cret", env["ConnectionStrings__llmobs"]);
+    }
+
+    [Fact]
+    public void A_PostgreSQL_database_resource_is_referenced_and_waited_for()
+    {
+        var builder = CreateBuilder();
+        var database = builder.AddPostgres("pg").AddDatabase("llmobsdb");
+
+        var llmobs = builder.AddLlmObservability().WithPostgres(database);
+
+        Assert.Contains(llmobs.Resource.Annotations.OfType<WaitAnnotation>(), wait => wait.Resource == database.Resource);
+        Assert.Contains(llmobs.Resource.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Resource == database.Resource);
+    }
+
+    [Fact]
+    public async Task Retention_Langfuse_keys_and_forwarding_are_passed_to_the_server()
+    {
+        var builder = CreateBuilder();
+        builder.Configuration["Parameters:lf-public"] = "pk-lf-1";
+        builder.Configuration["Parameters:lf-secret"] = "sk-lf-1";
+        var llmobs = builder.AddLlmObservability()
+            .WithRetention(TimeSpan.FromDays(7), maxSizeMegabytes: 512)
+            .WithLangfuseKeys(builder.AddParameter("lf-public"), builder.AddParameter("lf-secret", secret: true))
+            .WithDashboardForwarding(false);
+
+        var env = await ResolveStartedEnvironmentAsync(builder, llmobs.Resource);
+
+        Assert.Equal("7.00:00:00", env["LlmObs__Storage__Retention__MaxAge"]);
+        Assert.Equal("512", env["LlmObs__Storage__Retention__MaxSizeMegabytes"]);
+        Assert.Equal("pk-lf-1", env["LlmObs__Langfuse__PublicKey"]);
+        Assert.Equal("sk-lf-1", env["LlmObs__Langfuse__SecretKey"]);
+        Assert.False(env.ContainsKey("LlmObs__Forward__Endpoint"), "Forwarding was turned off.");
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> ResolveStartedEnvironmentAsync(IDistributedApplicationBuilder builder, LlmObsResource resource)
+    {
         using var app = builder.Build();
         await StartModelAsync(builder, app);
-        AllocateEndpoint(llmobs.Resource, port: 5400, targetPort: 5401);
-
-        var env = await ResolveEnvironmentAsync(llmobs.Resource, app);
-        Assert.Equal(Path.Combine(builder.AppHostDirectory, ".llmobs", "traces"), env["LlmObs__DataDirectory"]);
+        AllocateEndpoint(resource, port: 5400, targetPort: 5401);
+        return await ResolveEnvironmentAsync(resource, app);
     }
 
     private static IDistributedApplicationBuilder CreateBuilder()

@@ -17,6 +17,9 @@ public sealed class LlmObsResource(string name, string serverPath)
     /// <summary>The path of the LlmObs server assembly.</summary>
     public string ServerPath { get; } = serverPath;
 
+    /// <summary>Whether everything received is forwarded to the Aspire dashboard.</summary>
+    public bool ForwardsToDashboard { get; internal set; } = true;
+
     /// <summary>The HTTP endpoint: the UI, the query API and OTLP/HTTP ingest (<c>/v1/traces</c>).</summary>
     public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, HttpEndpointName);
 }

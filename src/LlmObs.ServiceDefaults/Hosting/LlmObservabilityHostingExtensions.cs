@@ -1,6 +1,10 @@
+using LlmObs.Hosting;
+using LlmObs.Pricing;
+using LlmObs.Redaction;
 using LlmObs.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -20,7 +24,9 @@ public static class LlmObservabilityHostingExtensions
     private const string AlivenessEndpointPath = "/alive";
 
     /// <summary>
-    /// Adds OpenTelemetry with the LlmObs sources, service discovery, HTTP resilience and health checks.
+    /// Adds OpenTelemetry with the LlmObs sources, service discovery, HTTP resilience and health checks, and reads
+    /// the <c>LlmObs</c> configuration section (<see cref="LlmObsOptions"/>: content mode, redaction, user id hash key,
+    /// prices) as the defaults of every <c>UseLlmTracing()</c> pipeline.
     /// Use it instead of (or beside) the template's <c>AddServiceDefaults()</c>.
     /// </summary>
     /// <typeparam name="TBuilder">The host builder type.</typeparam>
@@ -29,6 +35,18 @@ public static class LlmObservabilityHostingExtensions
     public static TBuilder AddLlmObservabilityDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        var section = builder.Configuration.GetSection(LlmObsOptions.SectionName);
+        var llmobs = new LlmObsOptions();
+        section.Bind(llmobs);
+        builder.Services.Configure<LlmObsOptions>(section);
+
+        // Process-wide rather than per container: retrieval spans, tool spans and LlmObsContext have no container to ask.
+        ContentPolicy.Default = new ContentPolicy(
+            llmobs.Content ?? ContentPolicy.DefaultMode(builder.Environment.IsDevelopment()),
+            new PiiRedactor(llmobs.Redaction),
+            ContentPolicy.UserIdRedactorFor(llmobs.UserIdHashKey));
+        LlmObsPricing.Catalog = llmobs.Pricing.ApplyTo(PriceCatalog.Default);
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -41,7 +59,7 @@ public static class LlmObservabilityHostingExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(LlmObsTelemetry.SourceName))
+                .AddLlmObservabilityInstrumentation())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(aspnet =>
@@ -67,15 +85,26 @@ public static class LlmObservabilityHostingExtensions
     }
 
     /// <summary>
-    /// Subscribes the tracer provider to the spans LlmObs creates and configures (chat, embeddings, tools, retrieval).
-    /// Works in any app with the OpenTelemetry SDK, Aspire or not.
+    /// Subscribes the tracer provider to the spans LlmObs creates and configures (chat, embeddings, tools, retrieval,
+    /// rerank) and adds the processor that redacts their content. Works in any app with the OpenTelemetry SDK, Aspire
+    /// or not. Call it before adding exporters: processors run in the order they are added, and the redaction must
+    /// come first. Without it (a bare <c>AddSource("LlmObs")</c>), pipelines in <c>Redacted</c> mode record no content.
     /// </summary>
     /// <param name="tracing">The tracer provider builder.</param>
     /// <returns>The <paramref name="tracing"/> builder, for chaining.</returns>
     public static TracerProviderBuilder AddLlmObservabilityInstrumentation(this TracerProviderBuilder tracing)
     {
         ArgumentNullException.ThrowIfNull(tracing);
-        return tracing.AddSource(LlmObsTelemetry.SourceName);
+        return tracing.AddSource(LlmObsTelemetry.SourceName).AddProcessor(new ContentRedactionProcessor());
+    }
+
+    /// <summary>Subscribes the meter provider to LlmObs's <c>llmobs.cost</c> and <c>llmobs.tokens</c> counters and MEAI's GenAI metrics.</summary>
+    /// <param name="metrics">The meter provider builder.</param>
+    /// <returns>The <paramref name="metrics"/> builder, for chaining.</returns>
+    public static MeterProviderBuilder AddLlmObservabilityInstrumentation(this MeterProviderBuilder metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        return metrics.AddMeter(LlmObsTelemetry.SourceName);
     }
 
     /// <summary>

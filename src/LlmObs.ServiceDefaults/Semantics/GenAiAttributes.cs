@@ -15,6 +15,16 @@ internal static class GenAiAttributes
     public const string OutputTokens = "gen_ai.usage.output_tokens";
     public const string CacheReadTokens = "gen_ai.usage.cache_read.input_tokens";
     public const string ReasoningTokens = "gen_ai.usage.reasoning.output_tokens";
+    public const string CacheCreationTokens = "gen_ai.usage.cache_creation.input_tokens";
+    public const string ConversationId = "gen_ai.conversation.id";
+    public const string InputMessages = "gen_ai.input.messages";
+    public const string OutputMessages = "gen_ai.output.messages";
+    public const string SystemInstructions = "gen_ai.system_instructions";
+    public const string ToolName = "gen_ai.tool.name";
+    public const string ToolCallArguments = "gen_ai.tool.call.arguments";
+    public const string ToolCallResult = "gen_ai.tool.call.result";
+    public const string TokenType = "gen_ai.token.type";
+    public const string ErrorType = "error.type";
     public const string DataSourceId = "gen_ai.data_source.id";
     public const string RequestTopK = "gen_ai.request.top_k";
     public const string RetrievalQueryText = "gen_ai.retrieval.query.text";
@@ -29,5 +39,8 @@ internal static class GenAiAttributes
         public const string Embeddings = "embeddings";
         public const string Retrieval = "retrieval";
         public const string ExecuteTool = "execute_tool";
+
+        /// <summary>Not in the conventions yet; named like its siblings so GenAI-aware tools group it with retrieval.</summary>
+        public const string Rerank = "rerank";
     }
 }

@@ -41,4 +41,16 @@ public static class LlmObsAttributes
 
     /// <summary>How many documents a retrieval or rerank returned.</summary>
     public const string ReturnedCount = "llmobs.retrieval.returned_count";
+
+    /// <summary>
+    /// The user the call was made for, as a keyed HMAC-SHA256 of their id (hex): stable per key, never the raw id.
+    /// The OpenTelemetry name for an anonymised user id.
+    /// </summary>
+    public const string UserHash = "user.hash";
+
+    /// <summary>How many pieces of personal data were replaced in the span's content attributes.</summary>
+    public const string RedactedCount = "llmobs.content.redacted_count";
+
+    /// <summary>How many candidate documents a rerank scored.</summary>
+    public const string RerankInputCount = "llmobs.rerank.input_count";
 }

@@ -1,3 +1,4 @@
+using LlmObs.Semantics;
 using LlmObs.Tracing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,9 +9,11 @@ namespace Microsoft.Extensions.AI;
 public static class LlmTracingBuilderExtensions
 {
     /// <summary>
-    /// Traces every call of the chat client as a GenAI <c>chat {model}</c> span (Microsoft.Extensions.AI's
-    /// OpenTelemetry client, configured for you) with cost, cache and reasoning tokens and the feature added.
-    /// Place it after <c>UseFunctionInvocation()</c> so tool calls appear as <c>execute_tool</c> child spans.
+    /// Traces every call of the chat client as a GenAI <c>chat {model}</c> span: Microsoft.Extensions.AI's OpenTelemetry
+    /// client, configured for you (do not add <c>UseOpenTelemetry()</c> as well), with LlmObs's additions inside it:
+    /// feature, hashed user, conversation, cache-write tokens, cost breakdown, redacted content, and cost and token counters.
+    /// Place it after <c>UseFunctionInvocation()</c> so each round trip is its own chat span and tool calls appear as
+    /// <c>execute_tool {name}</c> spans beside them.
     /// </summary>
     /// <param name="builder">The chat client pipeline.</param>
     /// <param name="configure">Sets the <see cref="LlmTracingOptions"/> of this pipeline.</param>
@@ -18,16 +21,21 @@ public static class LlmTracingBuilderExtensions
     public static ChatClientBuilder UseLlmTracing(this ChatClientBuilder builder, Action<LlmTracingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = CreateOptions(configure);
+        return builder.Use((inner, services) =>
+        {
+            var options = CreateOptions(configure);
+            var metadata = inner.GetService<ChatClientMetadata>();
+            var recorder = new LlmCallRecorder(options, GenAiAttributes.Operations.Chat, metadata?.ProviderName, metadata?.DefaultModelId);
 
-        // Ours goes inside MEAI's client so its span is Activity.Current while we run.
-        return builder
-            .UseOpenTelemetry(sourceName: LlmObsTelemetry.SourceName, configure: otel => otel.EnableSensitiveData = options.EnableSensitiveData)
-            .Use(inner => new LlmTracingChatClient(inner, options));
+            // Ours goes inside MEAI's client so that its span is Activity.Current while we run.
+            var otel = new OpenTelemetryChatClient(new LlmTracingChatClient(inner, recorder), Logger<OpenTelemetryChatClient>(services), LlmObsTelemetry.SourceName);
+            return new ContentCaptureChatClient(otel, recorder);
+        });
     }
 
     /// <summary>
-    /// Traces every call of the embedding generator as a GenAI <c>embeddings {model}</c> span with tokens and cost.
+    /// Traces every call of the embedding generator as a GenAI <c>embeddings {model}</c> span with tokens, cost,
+    /// feature and hashed user, and counts its cost and tokens.
     /// </summary>
     /// <typeparam name="TInput">The type of the values embedded.</typeparam>
     /// <typeparam name="TEmbedding">The type of the embeddings generated.</typeparam>
@@ -39,11 +47,16 @@ public static class LlmTracingBuilderExtensions
         where TEmbedding : Embedding
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = CreateOptions(configure);
-
-        return builder
-            .UseOpenTelemetry(sourceName: LlmObsTelemetry.SourceName, configure: otel => otel.EnableSensitiveData = options.EnableSensitiveData)
-            .Use(inner => new LlmTracingEmbeddingGenerator<TInput, TEmbedding>(inner, options));
+        return builder.Use((inner, services) =>
+        {
+            var options = CreateOptions(configure);
+            var metadata = inner.GetService<EmbeddingGeneratorMetadata>();
+            var recorder = new LlmCallRecorder(options, GenAiAttributes.Operations.Embeddings, metadata?.ProviderName, metadata?.DefaultModelId);
+            return new OpenTelemetryEmbeddingGenerator<TInput, TEmbedding>(
+                new LlmTracingEmbeddingGenerator<TInput, TEmbedding>(inner, recorder),
+                Logger<OpenTelemetryEmbeddingGenerator<TInput, TEmbedding>>(services),
+                LlmObsTelemetry.SourceName);
+        });
     }
 
     private static LlmTracingOptions CreateOptions(Action<LlmTracingOptions>? configure)
@@ -52,4 +65,6 @@ public static class LlmTracingBuilderExtensions
         configure?.Invoke(options);
         return options;
     }
+
+    private static ILogger? Logger<T>(IServiceProvider services) => services.GetService<ILoggerFactory>()?.CreateLogger(typeof(T));
 }

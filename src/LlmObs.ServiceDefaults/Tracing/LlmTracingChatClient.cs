@@ -1,59 +1,52 @@
 using System.Runtime.CompilerServices;
-using LlmObs.Pricing;
 using LlmObs.Semantics;
 using Microsoft.Extensions.AI;
 
 namespace LlmObs.Tracing;
 
 /// <summary>
-/// Sits inside Microsoft.Extensions.AI's <see cref="OpenTelemetryChatClient"/> and adds what its
-/// <c>chat {model}</c> span lacks: cost, and the feature the call serves.
+/// Sits inside Microsoft.Extensions.AI's <see cref="OpenTelemetryChatClient"/>, whose <c>chat {model}</c> span is then
+/// <see cref="System.Diagnostics.Activity.Current"/>, and adds what that span lacks: feature, hashed user, conversation,
+/// cache-write tokens and cost.
 /// </summary>
-internal sealed class LlmTracingChatClient(IChatClient innerClient, LlmTracingOptions options) : DelegatingChatClient(innerClient)
+internal sealed class LlmTracingChatClient(IChatClient innerClient, LlmCallRecorder recorder) : DelegatingChatClient(innerClient)
 {
-    private readonly PriceCatalog _catalog = options.PriceCatalog ?? PriceCatalog.Default;
-    private readonly string? _provider = innerClient.GetService<ChatClientMetadata>()?.ProviderName;
-    private readonly string? _defaultModel = innerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
-
     public override async Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var span = SpanCost.CurrentGenAiSpan();
-        TagFeature(span);
-        var response = await base.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+        var span = recorder.CurrentSpan();
         if (span is not null)
         {
-            SpanCost.Record(span, response.ModelId ?? chatOptions?.ModelId ?? _defaultModel, _provider, response.Usage, _catalog, options.ServiceTier);
+            recorder.Begin(span, options?.ConversationId is not null);
         }
 
+        var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        recorder.Record(span, response.ModelId ?? options?.ModelId, response.Usage);
         return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var span = SpanCost.CurrentGenAiSpan();
-        TagFeature(span);
-        if (span is null)
+        var span = recorder.CurrentSpan();
+        if (span is not null)
         {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
-
-            yield break;
+            recorder.Begin(span, options?.ConversationId is not null);
         }
 
         string? model = null;
         UsageDetails? usage = null;
         try
         {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false))
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
             {
                 model ??= update.ModelId;
-                foreach (var content in update.Contents)
+
+                // An indexed loop: enumerating the IList interface would allocate for every chunk.
+                var contents = update.Contents;
+                for (var i = 0; i < contents.Count; i++)
                 {
-                    if (content is UsageContent usageContent)
+                    if (contents[i] is UsageContent usageContent)
                     {
                         (usage ??= new()).Add(usageContent.Details);
                     }
@@ -64,16 +57,8 @@ internal sealed class LlmTracingChatClient(IChatClient innerClient, LlmTracingOp
         }
         finally
         {
-            // Priced in finally so a stream that fails or is cancelled midway still records what it used.
-            SpanCost.Record(span, model ?? chatOptions?.ModelId ?? _defaultModel, _provider, usage, _catalog, options.ServiceTier);
-        }
-    }
-
-    private void TagFeature(System.Diagnostics.Activity? span)
-    {
-        if (span is not null && options.Feature is { } feature)
-        {
-            span.SetTag(LlmObsAttributes.Feature, feature);
+            // Priced in finally so a stream that fails or is abandoned midway still records what it used so far.
+            recorder.Record(span, model ?? options?.ModelId, usage);
         }
     }
 }

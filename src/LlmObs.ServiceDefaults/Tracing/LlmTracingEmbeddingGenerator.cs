@@ -1,37 +1,28 @@
-using LlmObs.Pricing;
-using LlmObs.Semantics;
 using Microsoft.Extensions.AI;
 
 namespace LlmObs.Tracing;
 
 /// <summary>
 /// Sits inside Microsoft.Extensions.AI's <see cref="OpenTelemetryEmbeddingGenerator{TInput, TEmbedding}"/> and adds
-/// cost and feature to its <c>embeddings {model}</c> span.
+/// feature, hashed user and cost to its <c>embeddings {model}</c> span.
 /// </summary>
 internal sealed class LlmTracingEmbeddingGenerator<TInput, TEmbedding>(
-    IEmbeddingGenerator<TInput, TEmbedding> innerGenerator, LlmTracingOptions options)
+    IEmbeddingGenerator<TInput, TEmbedding> innerGenerator, LlmCallRecorder recorder)
     : DelegatingEmbeddingGenerator<TInput, TEmbedding>(innerGenerator)
     where TEmbedding : Embedding
 {
-    private readonly PriceCatalog _catalog = options.PriceCatalog ?? PriceCatalog.Default;
-    private readonly EmbeddingGeneratorMetadata? _metadata = innerGenerator.GetService<EmbeddingGeneratorMetadata>();
-
     public override async Task<GeneratedEmbeddings<TEmbedding>> GenerateAsync(
-        IEnumerable<TInput> values, EmbeddingGenerationOptions? generationOptions = null, CancellationToken cancellationToken = default)
+        IEnumerable<TInput> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var span = SpanCost.CurrentGenAiSpan();
-        if (span is not null && options.Feature is { } feature)
-        {
-            span.SetTag(LlmObsAttributes.Feature, feature);
-        }
-
-        var embeddings = await base.GenerateAsync(values, generationOptions, cancellationToken).ConfigureAwait(false);
+        var span = recorder.CurrentSpan();
         if (span is not null)
         {
-            var model = embeddings.FirstOrDefault()?.ModelId ?? generationOptions?.ModelId ?? _metadata?.DefaultModelId;
-            SpanCost.Record(span, model, _metadata?.ProviderName, embeddings.Usage, _catalog, options.ServiceTier);
+            recorder.Begin(span, conversationTagged: false);
         }
 
+        var embeddings = await base.GenerateAsync(values, options, cancellationToken).ConfigureAwait(false);
+        var model = embeddings.Count > 0 ? embeddings[0].ModelId : null;
+        recorder.Record(span, model ?? options?.ModelId, embeddings.Usage);
         return embeddings;
     }
 }

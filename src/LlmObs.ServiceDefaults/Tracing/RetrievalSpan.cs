@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using LlmObs.Context;
+using LlmObs.Redaction;
 using LlmObs.Semantics;
 
 namespace LlmObs.Tracing;
@@ -29,7 +31,10 @@ public sealed class RetrievalSpan : IDisposable
     /// <summary>Starts a retrieval span as a child of the current span.</summary>
     /// <param name="dataSourceId">The index, collection or store searched (<c>gen_ai.data_source.id</c>).</param>
     /// <param name="topK">How many documents were asked for (<c>gen_ai.request.top_k</c>).</param>
-    /// <param name="queryText">The query, recorded as <c>gen_ai.retrieval.query.text</c>; pass null to leave it out.</param>
+    /// <param name="queryText">
+    /// The query, recorded as <c>gen_ai.retrieval.query.text</c> under the content mode (left out when content is off,
+    /// personal data redacted by default); pass null to leave it out.
+    /// </param>
     /// <returns>The span; a no-op when nobody listens to <see cref="LlmObsTelemetry.SourceName"/>.</returns>
     public static RetrievalSpan Start(string dataSourceId, int topK, string? queryText = null)
     {
@@ -40,13 +45,33 @@ public sealed class RetrievalSpan : IDisposable
             activity.SetTag(GenAiAttributes.OperationName, GenAiAttributes.Operations.Retrieval);
             activity.SetTag(GenAiAttributes.DataSourceId, dataSourceId);
             activity.SetTag(GenAiAttributes.RequestTopK, topK);
-            if (queryText is not null)
-            {
-                activity.SetTag(GenAiAttributes.RetrievalQueryText, queryText);
-            }
+            RecordQuery(activity, queryText);
         }
 
         return new RetrievalSpan(activity);
+    }
+
+    /// <summary>Writes the query under the process-wide content policy, and the request's feature and user.</summary>
+    internal static void RecordQuery(Activity activity, string? queryText)
+    {
+        if (ContentPolicy.Default.Apply(queryText, out var redactions) is { } query)
+        {
+            activity.SetTag(GenAiAttributes.RetrievalQueryText, query);
+            if (redactions > 0)
+            {
+                activity.SetTag(LlmObsAttributes.RedactedCount, redactions);
+            }
+        }
+
+        if (LlmObsContext.Feature is { } feature)
+        {
+            activity.SetTag(LlmObsAttributes.Feature, feature);
+        }
+
+        if (LlmObsContext.UserHash is { } user)
+        {
+            activity.SetTag(LlmObsAttributes.UserHash, user);
+        }
     }
 
     /// <summary>Records the documents the search returned, best first.</summary>
@@ -62,6 +87,14 @@ public sealed class RetrievalSpan : IDisposable
         var list = documents.ToList();
         _activity.SetTag(LlmObsAttributes.ReturnedCount, list.Count);
         _activity.SetTag(GenAiAttributes.RetrievalDocuments, JsonSerializer.Serialize(list, TracingJsonContext.Default.ListRetrievedDocument));
+    }
+
+    /// <summary>Marks the retrieval as failed, with the exception's type as <c>error.type</c>.</summary>
+    /// <param name="exception">What went wrong.</param>
+    public void RecordError(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        _activity?.SetTag(GenAiAttributes.ErrorType, exception.GetType().FullName).SetStatus(ActivityStatusCode.Error, exception.Message);
     }
 
     /// <summary>Ends the span.</summary>

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using LlmObs.Context;
+using LlmObs.Semantics;
+using LlmObs.Tracing;
+using OpenTelemetry;
+
+namespace LlmObs.Redaction;
+
+/// <summary>
+/// Redacts the content attributes of LlmObs spans as they end, before exporters see them: prompts, completions and
+/// system instructions of chat spans, and arguments and results of tool spans. Microsoft.Extensions.AI writes those
+/// raw and all-or-nothing; this is where LlmObs's <see cref="ContentMode"/> is applied to them.
+/// Also puts the request's feature and user on tool spans as they start.
+/// </summary>
+/// <remarks>
+/// Added by <c>AddLlmObservabilityInstrumentation()</c>, which must come before the exporters on the tracer provider:
+/// processors run in the order they were added.
+/// </remarks>
+internal sealed class ContentRedactionProcessor : BaseProcessor<Activity>
+{
+    /// <summary>The custom property through which a pipeline hands its policy to the processor.</summary>
+    internal const string PolicyProperty = "llmobs.content_policy";
+
+    private static readonly string[] ContentAttributes =
+    [
+        GenAiAttributes.InputMessages,
+        GenAiAttributes.OutputMessages,
+        GenAiAttributes.SystemInstructions,
+        GenAiAttributes.ToolCallArguments,
+        GenAiAttributes.ToolCallResult,
+    ];
+
+    private static int _active;
+    private int _shutdown;
+
+    public ContentRedactionProcessor() => Interlocked.Increment(ref _active);
+
+    /// <summary>
+    /// Whether some tracer provider redacts LlmObs spans. Without one, pipelines ask Microsoft.Extensions.AI for no
+    /// content at all rather than export it unredacted.
+    /// </summary>
+    public static bool IsActive => Volatile.Read(ref _active) > 0;
+
+    public override void OnStart(Activity data)
+    {
+        if (data.Source.Name == LlmObsTelemetry.SourceName && data.IsAllDataRequested
+            && data.OperationName.StartsWith(GenAiAttributes.Operations.ExecuteTool, StringComparison.Ordinal))
+        {
+            if (LlmObsContext.Feature is { } feature)
+            {
+                data.SetTag(LlmObsAttributes.Feature, feature);
+            }
+
+            if (LlmObsContext.UserHash is { } user)
+            {
+                data.SetTag(LlmObsAttributes.UserHash, user);
+            }
+        }
+    }
+
+    public override void OnEnd(Activity data)
+    {
+        if (data.Source.Name != LlmObsTelemetry.SourceName || !data.IsAllDataRequested)
+        {
+            return;
+        }
+
+        // A chat span carries its pipeline's policy; a tool span finds it on the orchestrating parent its chat spans marked.
+        var policy = data.GetCustomProperty(PolicyProperty) as ContentPolicy
+            ?? data.Parent?.GetCustomProperty(PolicyProperty) as ContentPolicy
+            ?? ContentPolicy.Default;
+        if (policy.Mode == ContentMode.Raw)
+        {
+            return;
+        }
+
+        var total = 0;
+        foreach (var name in ContentAttributes)
+        {
+            if (data.GetTagItem(name) is string value)
+            {
+                var redacted = policy.Apply(value, out var count);
+                if (!ReferenceEquals(redacted, value))
+                {
+                    data.SetTag(name, redacted);
+                }
+
+                total += count;
+            }
+        }
+
+        if (total > 0)
+        {
+            data.SetTag(LlmObsAttributes.RedactedCount, total);
+        }
+    }
+
+    protected override bool OnShutdown(int timeoutMilliseconds)
+    {
+        Release();
+        return true;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        Release();
+        base.Dispose(disposing);
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _shutdown, 1) == 0)
+        {
+            Interlocked.Decrement(ref _active);
+        }
+    }
+}

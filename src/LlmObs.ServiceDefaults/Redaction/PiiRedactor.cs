@@ -1,0 +1,460 @@
+using System.Net;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Compliance.Redaction;
+
+namespace LlmObs.Redaction;
+
+/// <summary>
+/// Replaces personal data and secrets in text with <c>[REDACTED:kind]</c>: e-mail addresses, phone numbers,
+/// card numbers (Luhn-checked), IBANs (mod-97-checked), US SSNs and UK NI numbers, IPv4/IPv6 addresses, API keys,
+/// bearer tokens and JWTs, and the patterns of <see cref="LlmRedactionOptions.CustomPatterns"/>.
+/// </summary>
+/// <remarks>
+/// Candidates are found by one regular expression and then validated (checksums, number shapes), which is what keeps
+/// order numbers, dates, versions and hashes from being redacted. JSON content (the GenAI message attributes) is
+/// redacted value by value, so the result is still valid JSON of the same shape.
+/// </remarks>
+public sealed partial class PiiRedactor : Redactor
+{
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(250);
+
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly LlmRedactionOptions _options;
+    private readonly (string Kind, Regex Pattern)[] _custom;
+
+    /// <summary>Creates a redactor.</summary>
+    /// <param name="options">Which kinds to redact; all by default.</param>
+    /// <exception cref="ArgumentException">A custom pattern is not a valid regular expression.</exception>
+    public PiiRedactor(LlmRedactionOptions? options = null)
+    {
+        _options = options ?? new LlmRedactionOptions();
+        _custom = [.. _options.CustomPatterns.Select(p => (p.Key, new Regex(p.Value, RegexOptions.CultureInvariant, PatternTimeout)))];
+    }
+
+    /// <summary>Redacts plain text.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="count">How many pieces of data were replaced.</param>
+    /// <returns>The redacted text; the same instance when nothing was found.</returns>
+    public string RedactText(string text, out int count)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var matches = Find(text);
+        count = matches?.Count ?? 0;
+        return matches is null ? text : Replace(text, matches);
+    }
+
+    /// <summary>
+    /// Redacts a content attribute: JSON (as in <c>gen_ai.input.messages</c> or tool arguments) string by string,
+    /// anything else as plain text.
+    /// </summary>
+    /// <param name="content">The attribute value.</param>
+    /// <param name="count">How many pieces of data were replaced.</param>
+    /// <returns>The redacted value; the same instance when nothing was found.</returns>
+    public string RedactContent(string content, out int count)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+
+        // Most content has nothing to redact: one scan of the raw text decides, and no JSON is parsed.
+        if (Find(content) is null)
+        {
+            count = 0;
+            return content;
+        }
+
+        var trimmed = content.AsSpan().TrimStart();
+        if (trimmed.Length > 0 && trimmed[0] is '[' or '{')
+        {
+            try
+            {
+                var node = JsonNode.Parse(content);
+                var total = 0;
+                var redacted = RedactNode(node, ref total);
+                count = total;
+                return (redacted ?? node)?.ToJsonString(RelaxedJson) ?? content;
+            }
+            catch (JsonException)
+            {
+                // Not JSON after all: redact it as text.
+            }
+        }
+
+        return RedactText(content, out count);
+    }
+
+    /// <inheritdoc/>
+    public override int GetRedactedLength(ReadOnlySpan<char> input) => RedactText(input.ToString(), out _).Length;
+
+    /// <inheritdoc/>
+    public override int Redact(ReadOnlySpan<char> source, Span<char> destination)
+    {
+        var redacted = RedactText(source.ToString(), out _);
+        if (!redacted.AsSpan().TryCopyTo(destination))
+        {
+            throw new ArgumentException("The destination is too small.", nameof(destination));
+        }
+
+        return redacted.Length;
+    }
+
+    // Returns a replacement for the node when it is a value that changed; containers are changed in place.
+    private JsonNode? RedactNode(JsonNode? node, ref int count)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                List<(string Key, JsonNode? Value)>? changes = null;
+                foreach (var (key, value) in obj)
+                {
+                    if (RedactNode(value, ref count) is { } replacement)
+                    {
+                        (changes ??= []).Add((key, replacement));
+                    }
+                }
+
+                foreach (var (key, value) in changes ?? [])
+                {
+                    obj[key] = value;
+                }
+
+                return null;
+
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (RedactNode(array[i], ref count) is { } replacement)
+                    {
+                        array[i] = replacement;
+                    }
+                }
+
+                return null;
+
+            case JsonValue value:
+                // Card numbers and the like also arrive as JSON numbers in tool arguments.
+                var text = value.GetValueKind() switch
+                {
+                    JsonValueKind.String => value.GetValue<string>(),
+                    JsonValueKind.Number => value.ToJsonString(),
+                    _ => null,
+                };
+                if (text is null)
+                {
+                    return null;
+                }
+
+                var redacted = RedactText(text, out var found);
+                count += found;
+                return found > 0 ? JsonValue.Create(redacted) : null;
+
+            default:
+                return null;
+        }
+    }
+
+    private List<Match>? Find(string text)
+    {
+        List<Match>? found = null;
+        var start = 0;
+        while (start < text.Length)
+        {
+            var match = Candidates().Match(text, start);
+            if (!match.Success)
+            {
+                break;
+            }
+
+            if (Validate(match) is { } kind)
+            {
+                (found ??= []).Add(new Match(match.Index, match.Length, kind));
+                start = match.Index + Math.Max(1, match.Length);
+            }
+            else
+            {
+                start = match.Index + 1;
+            }
+        }
+
+        foreach (var (kind, pattern) in _custom)
+        {
+            try
+            {
+                for (var m = pattern.Match(text); m.Success; m = m.NextMatch())
+                {
+                    if (m.Length > 0)
+                    {
+                        (found ??= []).Add(new Match(m.Index, m.Length, kind));
+                    }
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A pattern too slow for this text is skipped rather than blocking the span.
+            }
+        }
+
+        if (found is { Count: > 1 })
+        {
+            found.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+            var kept = new List<Match>(found.Count);
+            var end = 0;
+            foreach (var m in found)
+            {
+                if (m.Start >= end)
+                {
+                    kept.Add(m);
+                    end = m.Start + m.Length;
+                }
+            }
+
+            found = kept;
+        }
+
+        return found;
+    }
+
+    private string? Validate(System.Text.RegularExpressions.Match match)
+    {
+        var groups = match.Groups;
+        if (groups["secret"].Success)
+        {
+            return _options.Secrets ? "secret" : null;
+        }
+
+        if (groups["email"].Success)
+        {
+            return _options.Emails ? "email" : null;
+        }
+
+        if (groups["iban"].Success)
+        {
+            return _options.Ibans && IsIban(match.ValueSpan) ? "iban" : null;
+        }
+
+        if (groups["card"].Success)
+        {
+            return _options.CardNumbers && IsCardNumber(match.ValueSpan) ? "card" : null;
+        }
+
+        if (groups["ssn"].Success || groups["nino"].Success)
+        {
+            return _options.NationalIds ? "national_id" : null;
+        }
+
+        if (groups["ipv6"].Success)
+        {
+            return _options.IpAddresses && IsIpv6(match.Value) ? "ip" : null;
+        }
+
+        if (groups["ipv4"].Success)
+        {
+            return _options.IpAddresses ? "ip" : null;
+        }
+
+        if (groups["phone"].Success)
+        {
+            return _options.PhoneNumbers && IsPhoneNumber(match.ValueSpan) ? "phone" : null;
+        }
+
+        return null;
+    }
+
+    private static string Replace(string text, List<Match> matches)
+    {
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        foreach (var m in matches)
+        {
+            builder.Append(text, position, m.Start - position).Append("[REDACTED:").Append(m.Kind).Append(']');
+            position = m.Start + m.Length;
+        }
+
+        return builder.Append(text, position, text.Length - position).ToString();
+    }
+
+    internal static bool IsCardNumber(ReadOnlySpan<char> candidate)
+    {
+        Span<int> digits = stackalloc int[19];
+        var n = 0;
+        foreach (var c in candidate)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                if (n == 19)
+                {
+                    return false;
+                }
+
+                digits[n++] = c - '0';
+            }
+        }
+
+        if (n < 13)
+        {
+            return false;
+        }
+
+        // A scheme's leading digits: Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, Discover 6011/644-649/65,
+        // JCB 35, Diners 30/36/38, UnionPay 62. Random Luhn-valid numbers mostly start otherwise.
+        var prefix2 = digits[0] * 10 + digits[1];
+        var prefix4 = prefix2 * 100 + digits[2] * 10 + digits[3];
+        var scheme = digits[0] == 4
+            || prefix2 is >= 51 and <= 55 or 34 or 37 or 35 or 30 or 36 or 38 or 62 or 65
+            || prefix4 is >= 2221 and <= 2720 or 6011 or >= 6440 and <= 6499;
+        if (!scheme)
+        {
+            return false;
+        }
+
+        var sum = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var d = digits[n - 1 - i];
+            if (i % 2 == 1)
+            {
+                d *= 2;
+                if (d > 9)
+                {
+                    d -= 9;
+                }
+            }
+
+            sum += d;
+        }
+
+        return sum % 10 == 0;
+    }
+
+    internal static bool IsIban(ReadOnlySpan<char> candidate)
+    {
+        Span<char> compact = stackalloc char[40];
+        var n = 0;
+        foreach (var c in candidate)
+        {
+            if (c == ' ')
+            {
+                continue;
+            }
+
+            if (n == 34)
+            {
+                return false;
+            }
+
+            compact[n++] = char.ToUpperInvariant(c);
+        }
+
+        if (n < 15)
+        {
+            return false;
+        }
+
+        // ISO 13616: move the country code and check digits to the end, read letters as 10-35, and the number mod 97 is 1.
+        var remainder = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var c = compact[(i + 4) % n];
+            if (char.IsAsciiDigit(c))
+            {
+                remainder = (remainder * 10 + (c - '0')) % 97;
+            }
+            else if (char.IsAsciiLetterUpper(c))
+            {
+                remainder = (remainder * 100 + (c - 'A' + 10)) % 97;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return remainder == 1;
+    }
+
+    private static bool IsIpv6(string candidate) =>
+        candidate.Contains(':') && candidate.AsSpan().Count(':') >= 2
+        && (candidate.Contains("::", StringComparison.Ordinal) || candidate.AsSpan().Count(':') == 7)
+        && IPAddress.TryParse(candidate, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+
+    // Phone numbers look like many other numbers (dates, amounts, ids), so only unambiguous shapes count:
+    // international with "+", an area code in parentheses, or the national groupings of North America and Europe.
+    internal static bool IsPhoneNumber(ReadOnlySpan<char> candidate)
+    {
+        Span<int> groups = stackalloc int[8];
+        var groupCount = 0;
+        var digits = 0;
+        var run = 0;
+        var firstDigit = -1;
+        foreach (var c in candidate)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                if (firstDigit < 0)
+                {
+                    firstDigit = c - '0';
+                }
+
+                digits++;
+                run++;
+            }
+            else if (run > 0)
+            {
+                if (groupCount == groups.Length)
+                {
+                    return false;
+                }
+
+                groups[groupCount++] = run;
+                run = 0;
+            }
+        }
+
+        if (run > 0 && groupCount < groups.Length)
+        {
+            groups[groupCount++] = run;
+        }
+
+        if (digits is < 7 or > 15)
+        {
+            return false;
+        }
+
+        if (candidate[0] == '+' || candidate.Contains('('))
+        {
+            return digits >= 9;
+        }
+
+        var shape = groups[..groupCount];
+        return digits switch
+        {
+            10 => shape.SequenceEqual([3, 3, 4]) && firstDigit >= 2,
+            11 when firstDigit == 1 => shape.SequenceEqual([1, 3, 3, 4]),
+            11 when firstDigit == 0 => shape.SequenceEqual([5, 6]) || shape.SequenceEqual([4, 3, 4]) || shape.SequenceEqual([3, 4, 4]) || shape.SequenceEqual([5, 3, 3]),
+            _ => false,
+        };
+    }
+
+    private readonly record struct Match(int Start, int Length, string Kind);
+
+    [GeneratedRegex("""
+        (?<secret>
+            eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}
+          | (?<=\b[Bb]earer\s+)[A-Za-z0-9._~+/-]{16,}=*
+          | (?<![A-Za-z0-9_-])(?:sk-(?:proj-|svcacct-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_-]{20,}|A[KS]IA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}|(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}|glpat-[0-9A-Za-z_-]{20,}|hf_[A-Za-z0-9]{30,})(?![A-Za-z0-9_-])
+          | (?<=\b(?i:api[_-]?key|secret|token|password|passwd|pwd|access[_-]?key|client[_-]?secret)\\?["']?\s*[:=]\s*\\?["']?)[^\s"'\\,;]{8,}
+        )
+        | (?<email>(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-]))
+        | (?<iban>(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:\ ?[A-Z0-9]{4}){2,7}(?:\ ?[A-Z0-9]{1,3})?(?![A-Za-z0-9]))
+        | (?<card>(?<![\d-])\d(?:[\ -]?\d){12,18}(?![\d-]))
+        | (?<ssn>(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-]))
+        | (?<nino>(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\ ?\d{2}\ ?\d{2}\ ?\d{2}\ ?[A-D](?![A-Za-z0-9]))
+        | (?<ipv6>(?<![0-9A-Fa-f:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Fa-f:]))
+        | (?<ipv4>(?<![\d.vV])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d]|\.\d))
+        | (?<phone>(?<![\w+])(?:\+\d{1,3}[\ .-]?)?(?:\(\d{1,4}\)[\ .-]?)?\d{1,5}(?:[\ .-]\d{2,6}){1,4}(?!\w|[.-]\d))
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex Candidates();
+}

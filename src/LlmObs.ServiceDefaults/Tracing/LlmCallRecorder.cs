@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using LlmObs.Context;
+using LlmObs.Metrics;
+using LlmObs.Pricing;
+using LlmObs.Redaction;
+using LlmObs.Semantics;
+using Microsoft.Extensions.AI;
+
+namespace LlmObs.Tracing;
+
+/// <summary>
+/// What one pipeline adds to the GenAI spans Microsoft.Extensions.AI opens: feature, hashed user, conversation,
+/// cache-write tokens, the cost breakdown, and the cost and token counters.
+/// </summary>
+internal sealed class LlmCallRecorder
+{
+    private const string Usd = "USD";
+    private const string Computed = "computed";
+
+    private readonly string? _feature;
+    private readonly ContentPolicy? _policy;
+    private readonly PriceCatalog? _catalog;
+    private readonly ServiceTier _tier;
+    private readonly string _operation;
+
+    public LlmCallRecorder(LlmTracingOptions options, string operation, string? provider, string? defaultModel)
+    {
+        _feature = options.Feature;
+        _catalog = options.PriceCatalog;
+        _tier = options.ServiceTier;
+        _operation = operation;
+        Provider = provider;
+        DefaultModel = defaultModel;
+
+        // A pipeline that says nothing about content follows the process-wide policy, read per call so that
+        // configuration applied after the pipeline was built still counts.
+        if (options.Content is not null || options.Redaction is not null || options.UserIdHashKey is not null)
+        {
+            var defaults = ContentPolicy.Default;
+            _policy = new ContentPolicy(
+                options.Content ?? defaults.Mode,
+                options.Redaction is { } redaction ? new PiiRedactor(redaction) : defaults.Redactor,
+                options.UserIdHashKey is { } key ? new UserIdRedactor(key) : defaults.UserIds);
+        }
+    }
+
+    public string? Provider { get; }
+
+    public string? DefaultModel { get; }
+
+    public ContentPolicy Policy => _policy ?? ContentPolicy.Default;
+
+    private PriceCatalog Catalog => _catalog ?? LlmObsPricing.Catalog;
+
+    /// <summary>The span of the OpenTelemetry client wrapped around us, if it is one of the given operation.</summary>
+    /// <remarks>
+    /// When nobody listens there is no such span, and <see cref="Activity.Current"/> may be an unrelated one
+    /// (the HTTP request, or the tool orchestration around us) that must not be tagged.
+    /// </remarks>
+    public Activity? CurrentSpan() =>
+        Activity.Current is { Source.Name: LlmObsTelemetry.SourceName, IsAllDataRequested: true } activity
+        && activity.OperationName.StartsWith(_operation, StringComparison.Ordinal) ? activity : null;
+
+    /// <summary>Tags the span with what is known before the call: feature, user, conversation, and the content policy.</summary>
+    public void Begin(Activity span, bool conversationTagged)
+    {
+        if (Feature() is { } feature)
+        {
+            span.SetTag(LlmObsAttributes.Feature, feature);
+        }
+
+        if (LlmObsContext.UserHash is { } user)
+        {
+            span.SetTag(LlmObsAttributes.UserHash, user);
+        }
+
+        if (!conversationTagged && LlmObsContext.ConversationId is { } conversation)
+        {
+            span.SetTag(GenAiAttributes.ConversationId, conversation);
+        }
+
+        var policy = Policy;
+        if (policy.Mode != ContentMode.Off)
+        {
+            // The redaction processor reads it when the span ends; the tool orchestration span above gets it too,
+            // for the execute_tool spans it will parent.
+            span.SetCustomProperty(ContentRedactionProcessor.PolicyProperty, policy);
+            if (span.Parent is { Source.Name: LlmObsTelemetry.SourceName } parent)
+            {
+                parent.SetCustomProperty(ContentRedactionProcessor.PolicyProperty, policy);
+            }
+        }
+    }
+
+    /// <summary>Records tokens and cost on the span (when there is one) and in the counters.</summary>
+    public void Record(Activity? span, string? model, UsageDetails? usage)
+    {
+        model ??= DefaultModel;
+        if (usage is null || model is null)
+        {
+            return;
+        }
+
+        var reported = ReportedUsage.From(usage);
+        var tokens = reported.Tokens;
+        if (span is not null)
+        {
+            if (reported.HasCacheWrite)
+            {
+                span.SetTag(GenAiAttributes.CacheCreationTokens, tokens.CacheWriteTokens + tokens.CacheWrite1hTokens);
+            }
+
+            if (reported.CacheReadFromAdditionalCounts)
+            {
+                span.SetTag(GenAiAttributes.CacheReadTokens, tokens.CacheReadTokens);
+            }
+        }
+
+        var catalog = Catalog;
+        var cost = catalog.ComputeCost(model, Provider, tokens, _tier);
+        if (span is not null)
+        {
+            if (cost is { } c)
+            {
+                var total = c.Total;
+                span.SetTag(GenAiAttributes.UsageCost, total);
+                span.SetTag(LlmObsAttributes.CostTotal, total);
+                span.SetTag(LlmObsAttributes.CostInput, c.Input);
+                span.SetTag(LlmObsAttributes.CostCachedInput, c.CachedInput);
+                span.SetTag(LlmObsAttributes.CostCacheWrite, c.CacheWrite);
+                span.SetTag(LlmObsAttributes.CostOutput, c.Output);
+                span.SetTag(LlmObsAttributes.CostReasoning, c.Reasoning);
+                span.SetTag(LlmObsAttributes.CostCurrency, Usd);
+                span.SetTag(LlmObsAttributes.CostSource, Computed);
+                span.SetTag(LlmObsAttributes.CostCatalog, catalog.Version);
+            }
+            else
+            {
+                span.SetTag(LlmObsAttributes.Unpriced, true);
+            }
+        }
+
+        if (LlmObsMetrics.Cost.Enabled || LlmObsMetrics.Tokens.Enabled)
+        {
+            var dimensions = new TagList
+            {
+                { GenAiAttributes.OperationName, _operation },
+                { GenAiAttributes.ProviderName, Provider },
+                { GenAiAttributes.ResponseModel, model },
+                { LlmObsAttributes.Feature, Feature() },
+            };
+            if (cost is { } priced)
+            {
+                LlmObsMetrics.Cost.Add(priced.Total, dimensions);
+            }
+
+            LlmObsMetrics.RecordTokens(tokens.InputTokens, "input", dimensions);
+            LlmObsMetrics.RecordTokens(tokens.OutputTokens, "output", dimensions);
+            LlmObsMetrics.RecordTokens(tokens.CacheReadTokens, "cache_read", dimensions);
+            LlmObsMetrics.RecordTokens(tokens.CacheWriteTokens + tokens.CacheWrite1hTokens, "cache_write", dimensions);
+            LlmObsMetrics.RecordTokens(tokens.ReasoningTokens, "reasoning", dimensions);
+        }
+    }
+
+    // The request's feature wins over the pipeline's: one pipeline often serves several features.
+    private string? Feature() => LlmObsContext.Feature ?? _feature;
+}

@@ -6,7 +6,6 @@ using LlmObs.Server.Ingest;
 using LlmObs.Server.Normalization;
 using LlmObs.Server.Otlp;
 using LlmObs.Server.Storage;
-using LlmObs.Server.Storage.DuckDb;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,9 +20,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 builder.Services.AddSingleton(PriceCatalog.Default);
 builder.Services.AddSingleton<LlmSpanNormalizer>();
 builder.Services.AddSingleton<OtlpSpanMapper>();
-builder.Services.AddSingleton<DuckDbSpanStore>();
-builder.Services.AddSingleton<ISpanStore>(sp => sp.GetRequiredService<DuckDbSpanStore>());
-builder.Services.AddHostedService(sp => sp.GetRequiredService<DuckDbSpanStore>());
+builder.Services.AddSpanStore(builder.Configuration); // LlmObs:Storage:Provider picks DuckDB (default) or PostgreSQL
 builder.Services.AddSingleton<OtlpForwarder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OtlpForwarder>());
 builder.Services.AddHealthChecks();

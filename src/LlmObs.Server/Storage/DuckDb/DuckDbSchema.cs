@@ -1,37 +1,86 @@
+using DuckDB.NET.Data;
+
 namespace LlmObs.Server.Storage.DuckDb;
 
+/// <summary>
+/// The DuckDB file's schema as numbered migrations. Each runs once, in its own transaction with the row that
+/// records it; a file made before migrations existed (spans table only) passes migration 1 unchanged.
+/// To add a column (e.g. <c>project</c>), append a migration and the value in <see cref="DuckDbSpanStore"/>'s appender, in column order.
+/// </summary>
 internal static class DuckDbSchema
 {
-    // Column order is the appender's contract: DuckDbSpanStore appends values in exactly this order.
-    public const string CreateSpans = """
-        CREATE TABLE IF NOT EXISTS spans (
-            trace_id           VARCHAR   NOT NULL,
-            span_id            VARCHAR   NOT NULL,
-            parent_span_id     VARCHAR,
-            name               VARCHAR   NOT NULL,
-            kind               INTEGER   NOT NULL,
-            service_name       VARCHAR   NOT NULL,
-            scope_name         VARCHAR,
-            start_time         TIMESTAMP NOT NULL,
-            end_time           TIMESTAMP NOT NULL,
-            duration_ms        DOUBLE    NOT NULL,
-            status_code        INTEGER   NOT NULL,
-            status_message     VARCHAR,
-            llm_kind           VARCHAR,
-            operation          VARCHAR,
-            provider           VARCHAR,
-            model              VARCHAR,
-            input_tokens       BIGINT,
-            output_tokens      BIGINT,
-            cache_read_tokens  BIGINT,
-            cache_write_tokens BIGINT,
-            reasoning_tokens   BIGINT,
-            cost_usd           DOUBLE,
-            cost_source        VARCHAR,
-            feature            VARCHAR,
-            attributes         VARCHAR   NOT NULL,
-            resource           VARCHAR   NOT NULL,
-            events             VARCHAR
-        );
-        """;
+    private static readonly (int Version, string Description, string Sql)[] Migrations =
+    [
+        (1, "spans", """
+            CREATE TABLE IF NOT EXISTS spans (
+                trace_id           VARCHAR   NOT NULL,
+                span_id            VARCHAR   NOT NULL,
+                parent_span_id     VARCHAR,
+                name               VARCHAR   NOT NULL,
+                kind               INTEGER   NOT NULL,
+                service_name       VARCHAR   NOT NULL,
+                scope_name         VARCHAR,
+                start_time         TIMESTAMP NOT NULL,
+                end_time           TIMESTAMP NOT NULL,
+                duration_ms        DOUBLE    NOT NULL,
+                status_code        INTEGER   NOT NULL,
+                status_message     VARCHAR,
+                llm_kind           VARCHAR,
+                operation          VARCHAR,
+                provider           VARCHAR,
+                model              VARCHAR,
+                input_tokens       BIGINT,
+                output_tokens      BIGINT,
+                cache_read_tokens  BIGINT,
+                cache_write_tokens BIGINT,
+                reasoning_tokens   BIGINT,
+                cost_usd           DOUBLE,
+                cost_source        VARCHAR,
+                feature            VARCHAR,
+                attributes         VARCHAR   NOT NULL,
+                resource           VARCHAR   NOT NULL,
+                events             VARCHAR
+            );
+            """),
+        (2, "large values out of line", """
+            ALTER TABLE spans ADD COLUMN IF NOT EXISTS content_refs VARCHAR;
+            CREATE TABLE IF NOT EXISTS content (
+                day    DATE    NOT NULL,
+                hash   VARCHAR NOT NULL,
+                length INTEGER NOT NULL,
+                data   BLOB    NOT NULL
+            );
+            """),
+    ];
+
+    public static void Migrate(DuckDBConnection connection)
+    {
+        Execute(connection, "CREATE TABLE IF NOT EXISTS llmobs_migrations (version INTEGER NOT NULL, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT coalesce(max(version), 0) FROM llmobs_migrations";
+        var current = Convert.ToInt32(read.ExecuteScalar());
+        foreach (var (version, description, sql) in Migrations)
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, sql);
+            using var record = connection.CreateCommand();
+            record.CommandText = "INSERT INTO llmobs_migrations VALUES ($version, $description, now())";
+            record.Parameters.Add(new DuckDBParameter("version", version));
+            record.Parameters.Add(new DuckDBParameter("description", description));
+            record.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    public static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 }

@@ -1,7 +1,8 @@
 using System.Data.Common;
-using System.Threading.Channels;
 using DuckDB.NET.Data;
 using LlmObs.Server.Ingest;
+using LlmObs.Server.Storage.Content;
+using LlmObs.Server.Storage.Retention;
 using Microsoft.Extensions.Options;
 
 namespace LlmObs.Server.Storage.DuckDb;
@@ -11,130 +12,178 @@ namespace LlmObs.Server.Storage.DuckDb;
 /// through one writer that appends everything waiting in a single transaction (DuckDB has one writer anyway),
 /// and each request is acknowledged when the transaction that holds its spans has committed.
 /// </summary>
-internal sealed class DuckDbSpanStore : ISpanStore, IHostedService, IAsyncDisposable
+internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IHostedService, IAsyncDisposable
 {
     private readonly DuckDBConnection _connection;
-    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly WriteQueue _queue;
+    private readonly LargeValueSplitter _splitter;
     private readonly ILogger<DuckDbSpanStore> _logger;
     private Task? _writer;
+    private bool _disposed;
 
-    public DuckDbSpanStore(IOptions<LlmObsServerOptions> options, ILogger<DuckDbSpanStore> logger)
+    public DuckDbSpanStore(IOptions<LlmObsServerOptions> options, IOptions<StorageOptions> storage, ILogger<DuckDbSpanStore> logger)
     {
         _logger = logger;
+        _splitter = new LargeValueSplitter(storage.Value.LargeValueBytes);
+        _queue = new WriteQueue(storage.Value.MaxQueuedSpans, storage.Value.MaxBatchSpans);
         var directory = Path.GetFullPath(options.Value.DataDirectory);
         Directory.CreateDirectory(directory);
         DatabasePath = Path.Combine(directory, "llmobs.duckdb");
         _connection = new DuckDBConnection($"Data Source={DatabasePath}");
         _connection.Open();
-        using var command = _connection.CreateCommand();
-        command.CommandText = DuckDbSchema.CreateSpans;
-        command.ExecuteNonQuery();
+        DuckDbSchema.Migrate(_connection);
+
+        // Batches land in connection-local temp tables first, so retried spans can be left out with one anti-join
+        // instead of a unique index, which DuckDB keeps in memory and which would grow with the store.
+        DuckDbSchema.Execute(_connection, "CREATE TEMP TABLE spans_staging AS SELECT * FROM spans LIMIT 0");
+        DuckDbSchema.Execute(_connection, "CREATE TEMP TABLE content_staging AS SELECT * FROM content LIMIT 0");
     }
 
     public string DatabasePath { get; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+        _writer ??= Task.Run(() => _queue.RunWriterAsync(WriteBatchAsync, (ex, requests) =>
+            _logger.LogError(ex, "Writing {Count} requests to DuckDB failed; they were not acknowledged.", requests)), CancellationToken.None);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _writes.Writer.TryComplete();
+        _queue.Complete();
         if (_writer is not null)
         {
             await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken)
+    public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken) => _queue.WriteAsync(spans, cancellationToken);
+
+    private Task WriteBatchAsync(IReadOnlyList<SpanRecord> spans)
     {
-        if (spans.Count == 0)
+        var rows = new List<SplitSpan>(spans.Count);
+        var seen = new HashSet<(string, string)>();
+        DateTime min = DateTime.MaxValue, max = DateTime.MinValue;
+        foreach (var span in spans)
         {
-            return Task.CompletedTask;
+            // A retry can arrive while the first attempt still waits in the queue: keep one of them.
+            if (seen.Add((span.TraceId, span.SpanId)))
+            {
+                rows.Add(_splitter.Split(span));
+                min = span.StartTime < min ? span.StartTime : min;
+                max = span.StartTime > max ? span.StartTime : max;
+            }
         }
 
-        var pending = new PendingWrite(spans);
-        if (!_writes.Writer.TryWrite(pending))
+        using var transaction = _connection.BeginTransaction();
+        try
         {
-            throw new StoreUnavailableException("The store is shutting down.");
+            AppendSpans(rows);
+            var contentDays = AppendContent(rows);
+
+            // Retried spans carry the same start time, so only the row groups of the batch's time range are probed
+            // (DuckDB skips the others by their min/max); the rest of the store is never read.
+            using (var insert = _connection.CreateCommand())
+            {
+                insert.CommandText = """
+                    INSERT INTO spans
+                    SELECT s.* FROM spans_staging s
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM spans t
+                        WHERE t.start_time BETWEEN $min AND $max
+                          AND t.start_time = s.start_time AND t.trace_id = s.trace_id AND t.span_id = s.span_id)
+                    """;
+                insert.Parameters.Add(new DuckDBParameter("min", min));
+                insert.Parameters.Add(new DuckDBParameter("max", max));
+                insert.ExecuteNonQuery();
+            }
+
+            if (contentDays is var (firstDay, lastDay))
+            {
+                using var insert = _connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO content
+                    SELECT s.* FROM content_staging s
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM content t
+                        WHERE t.day BETWEEN $first AND $last AND t.day = s.day AND t.hash = s.hash)
+                    """;
+                insert.Parameters.Add(new DuckDBParameter("first", firstDay));
+                insert.Parameters.Add(new DuckDBParameter("last", lastDay));
+                insert.ExecuteNonQuery();
+            }
+
+            DuckDbSchema.Execute(_connection, "DELETE FROM spans_staging; DELETE FROM content_staging;");
+
+            // Commit writes the WAL; only then are the spans durable and the requests acknowledged.
+            transaction.Commit();
+        }
+        catch
+        {
+            transaction.Rollback();
+            throw;
         }
 
-        return pending.Done.Task.WaitAsync(cancellationToken);
+        return Task.CompletedTask;
     }
 
-    private async Task WriteLoopAsync()
+    private void AppendSpans(List<SplitSpan> rows)
     {
-        var batch = new List<PendingWrite>();
-        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        // Disposing the appender flushes into the open transaction. Values go in the table's column order.
+        using var appender = _connection.CreateAppender("spans_staging");
+        foreach (var row in rows)
         {
-            while (_writes.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            try
-            {
-                Append(batch);
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetResult();
-                }
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Writing {Count} requests to DuckDB failed; they were not acknowledged.", batch.Count);
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetException(new StoreUnavailableException("The store could not write the spans.", ex));
-                }
-            }
-
-            batch.Clear();
+            var s = row.Span;
+            var llm = s.Llm;
+            appender.CreateRow()
+                .AppendValue(s.TraceId)
+                .AppendValue(s.SpanId)
+                .AppendValue(s.ParentSpanId)
+                .AppendValue(s.Name)
+                .AppendValue(s.Kind)
+                .AppendValue(s.ServiceName)
+                .AppendValue(s.ScopeName)
+                .AppendValue(s.StartTime)
+                .AppendValue(s.EndTime)
+                .AppendValue(s.DurationMs)
+                .AppendValue(s.StatusCode)
+                .AppendValue(s.StatusMessage)
+                .AppendValue(llm.SpanKind)
+                .AppendValue(llm.Operation)
+                .AppendValue(llm.Provider)
+                .AppendValue(llm.Model)
+                .AppendValue(llm.InputTokens)
+                .AppendValue(llm.OutputTokens)
+                .AppendValue(llm.CacheReadTokens)
+                .AppendValue(llm.CacheWriteTokens)
+                .AppendValue(llm.ReasoningTokens)
+                .AppendValue(llm.CostUsd)
+                .AppendValue(llm.CostSource)
+                .AppendValue(llm.Feature)
+                .AppendValue(row.AttributesJson)
+                .AppendValue(s.ResourceJson)
+                .AppendValue(row.EventsJson)
+                .AppendValue(row.ContentRefs)
+                .EndRow();
         }
     }
 
-    private void Append(List<PendingWrite> batch)
+    private (DateOnly First, DateOnly Last)? AppendContent(List<SplitSpan> rows)
     {
-        // Disposing the appender flushes and commits; only then are the spans durable.
-        using var appender = _connection.CreateAppender("spans");
-        foreach (var pending in batch)
+        var seen = new HashSet<(DateOnly, string)>();
+        DateOnly first = DateOnly.MaxValue, last = DateOnly.MinValue;
+        using var appender = _connection.CreateAppender("content_staging");
+        foreach (var blob in rows.SelectMany(r => r.Blobs))
         {
-            foreach (var s in pending.Spans)
+            if (seen.Add((blob.Day, blob.Hash)))
             {
-                var llm = s.Llm;
-                appender.CreateRow()
-                    .AppendValue(s.TraceId)
-                    .AppendValue(s.SpanId)
-                    .AppendValue(s.ParentSpanId)
-                    .AppendValue(s.Name)
-                    .AppendValue(s.Kind)
-                    .AppendValue(s.ServiceName)
-                    .AppendValue(s.ScopeName)
-                    .AppendValue(s.StartTime)
-                    .AppendValue(s.EndTime)
-                    .AppendValue(s.DurationMs)
-                    .AppendValue(s.StatusCode)
-                    .AppendValue(s.StatusMessage)
-                    .AppendValue(llm.SpanKind)
-                    .AppendValue(llm.Operation)
-                    .AppendValue(llm.Provider)
-                    .AppendValue(llm.Model)
-                    .AppendValue(llm.InputTokens)
-                    .AppendValue(llm.OutputTokens)
-                    .AppendValue(llm.CacheReadTokens)
-                    .AppendValue(llm.CacheWriteTokens)
-                    .AppendValue(llm.ReasoningTokens)
-                    .AppendValue(llm.CostUsd)
-                    .AppendValue(llm.CostSource)
-                    .AppendValue(llm.Feature)
-                    .AppendValue(s.AttributesJson)
-                    .AppendValue(s.ResourceJson)
-                    .AppendValue(s.EventsJson)
-                    .EndRow();
+                appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendValue(blob.Data).EndRow();
+                first = blob.Day < first ? blob.Day : first;
+                last = blob.Day > last ? blob.Day : last;
             }
         }
+
+        return seen.Count == 0 ? null : (first, last);
     }
 
     public async Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken)
@@ -156,7 +205,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IHostedService, IAsyncDispos
             FROM spans
             WHERE ($service IS NULL OR service_name = $service)
             GROUP BY trace_id
-            ORDER BY start_time DESC
+            ORDER BY start_time DESC, trace_id
             LIMIT $limit
             """;
         command.Parameters.Add(new DuckDBParameter("service", query.Service));
@@ -178,19 +227,65 @@ internal sealed class DuckDbSpanStore : ISpanStore, IHostedService, IAsyncDispos
     public async Task<IReadOnlyList<StoredSpan>> GetTraceAsync(string traceId, CancellationToken cancellationToken)
     {
         await using var connection = OpenReadConnection();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM spans WHERE trace_id = $trace_id ORDER BY start_time, span_id";
-        command.Parameters.Add(new DuckDBParameter("trace_id", traceId.ToLowerInvariant()));
+        var rows = new List<(SpanRecord Span, string? Refs)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT {SpanColumns} FROM spans WHERE trace_id = $trace_id ORDER BY start_time, span_id";
+            command.Parameters.Add(new DuckDBParameter("trace_id", traceId.ToLowerInvariant()));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add((ReadSpan(reader), reader.IsDBNull(27) ? null : reader.GetString(27)));
+            }
+        }
 
-        var spans = new List<StoredSpan>();
+        var content = await ReadContentAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => new StoredSpan(ContentRows.Reassemble(r.Span, r.Refs, content))).ToList();
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> ReadContentAsync(
+        DuckDBConnection connection, List<(SpanRecord Span, string? Refs)> rows, CancellationToken cancellationToken)
+    {
+        var wanted = ContentRows.Wanted(rows);
+        var content = new Dictionary<string, string>();
+        if (wanted is not { } w)
+        {
+            return content;
+        }
+
+        await using var command = connection.CreateCommand();
+        // One parameter per hash: DuckDB.NET binds no lists, and values are never spliced into SQL.
+        var names = w.Hashes.Select((_, i) => "$h" + i).ToList();
+        command.CommandText = $"SELECT hash, length, data FROM content WHERE day BETWEEN $first AND $last AND hash IN ({string.Join(", ", names)})";
+        command.Parameters.Add(new DuckDBParameter("first", w.First));
+        command.Parameters.Add(new DuckDBParameter("last", w.Last));
+        for (var i = 0; i < w.Hashes.Count; i++)
+        {
+            command.Parameters.Add(new DuckDBParameter("h" + i, w.Hashes[i]));
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            spans.Add(new StoredSpan(ReadSpan(reader)));
+            var hash = reader.GetString(0);
+            if (!content.ContainsKey(hash))
+            {
+                await using var data = reader.GetStream(2);
+                using var buffer = new MemoryStream();
+                await data.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                content[hash] = ContentBlob.Decompress(buffer.ToArray(), reader.GetInt32(1));
+            }
         }
 
-        return spans;
+        return content;
     }
+
+    // Named, not *: the other engineer's columns (e.g. project) may be added by a migration without shifting these ordinals.
+    private const string SpanColumns = """
+        trace_id, span_id, parent_span_id, name, kind, service_name, scope_name, start_time, end_time, duration_ms,
+        status_code, status_message, llm_kind, operation, provider, model, input_tokens, output_tokens, cache_read_tokens,
+        cache_write_tokens, reasoning_tokens, cost_usd, cost_source, feature, attributes, resource, events, content_refs
+        """;
 
     // DuckDB.NET only duplicates in-memory connections; a second connection to the same file shares the
     // process's open database instance, so reads run beside the writer without reopening the file.
@@ -239,21 +334,126 @@ internal sealed class DuckDbSpanStore : ISpanStore, IHostedService, IAsyncDispos
 
     private static long? NullableLong(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
+    public Task<RetentionResult> ApplyRetentionAsync(RetentionPolicy policy, DateTime now, CancellationToken cancellationToken) =>
+        _queue.RunAsync(_ => Task.FromResult(ApplyRetention(policy, now)), cancellationToken);
+
+    public Task<long> GetSizeBytesAsync(CancellationToken cancellationToken) =>
+        _queue.RunAsync(_ =>
+        {
+            DuckDbSchema.Execute(_connection, "CHECKPOINT");
+            return Task.FromResult(UsedBytes());
+        }, cancellationToken);
+
+    // Runs on the writer, between batches: DuckDB's CHECKPOINT needs no other write transaction open.
+    private RetentionResult ApplyRetention(RetentionPolicy policy, DateTime now)
+    {
+        var removed = new List<DateOnly>();
+        var days = DayBytes();
+        if (policy.FirstDayKept(now) is { } firstKept)
+        {
+            removed.AddRange(days.Keys.Where(d => d < firstKept));
+            RemoveDaysBefore(firstKept);
+            foreach (var day in removed)
+            {
+                days.Remove(day);
+            }
+        }
+
+        DuckDbSchema.Execute(_connection, "CHECKPOINT");
+        var size = UsedBytes();
+        if (policy.MaxBytes is { } maxBytes && size > maxBytes && days.Count > 1)
+        {
+            // Deleted rows free their blocks only when whole row groups go, so the file's used size cannot be
+            // re-measured day by day. Each day's share of it is estimated from its bytes before compression instead,
+            // and the oldest days go until the estimate fits: one pass, never the newest day.
+            var logicalTotal = Math.Max(1, days.Values.Sum());
+            var ratio = (double)size / logicalTotal;
+            var before = removed.Count;
+            foreach (var (day, bytes) in days.SkipLast(1))
+            {
+                if (size <= maxBytes)
+                {
+                    break;
+                }
+
+                removed.Add(day);
+                size -= (long)(bytes * ratio);
+            }
+
+            if (removed.Count > before)
+            {
+                RemoveDaysBefore(removed[^1].AddDays(1));
+                DuckDbSchema.Execute(_connection, "CHECKPOINT");
+            }
+        }
+
+        return new RetentionResult(removed, size);
+    }
+
+    /// <summary>Each day's bytes before compression (rows and their content), oldest first.</summary>
+    private SortedDictionary<DateOnly, long> DayBytes()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            SELECT day, sum(bytes)::BIGINT FROM (
+                SELECT CAST(start_time AS DATE) AS day,
+                       strlen(attributes) + strlen(resource) + coalesce(strlen(events), 0) + coalesce(strlen(content_refs), 0) + strlen(name) + 160 AS bytes
+                FROM spans
+                UNION ALL
+                SELECT day, octet_length(data) + 80 FROM content)
+            GROUP BY day
+            """;
+        using var reader = command.ExecuteReader();
+        var days = new SortedDictionary<DateOnly, long>();
+        while (reader.Read())
+        {
+            days[reader.GetFieldValue<DateOnly>(0)] = reader.GetInt64(1);
+        }
+
+        return days;
+    }
+
+    private void RemoveDaysBefore(DateOnly day)
+    {
+        using var transaction = _connection.BeginTransaction();
+        using (var spans = _connection.CreateCommand())
+        {
+            spans.CommandText = "DELETE FROM spans WHERE start_time < $before";
+            spans.Parameters.Add(new DuckDBParameter("before", day.ToDateTime(TimeOnly.MinValue)));
+            spans.ExecuteNonQuery();
+        }
+
+        using (var content = _connection.CreateCommand())
+        {
+            content.CommandText = "DELETE FROM content WHERE day < $before";
+            content.Parameters.Add(new DuckDBParameter("before", day));
+            content.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private long UsedBytes()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT used_blocks * block_size FROM pragma_database_size() WHERE database_name = current_database()";
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _writes.Writer.TryComplete();
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _queue.Complete();
         if (_writer is not null)
         {
             await _writer.ConfigureAwait(false);
         }
 
         await _connection.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private sealed class PendingWrite(IReadOnlyList<SpanRecord> spans)
-    {
-        public IReadOnlyList<SpanRecord> Spans { get; } = spans;
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

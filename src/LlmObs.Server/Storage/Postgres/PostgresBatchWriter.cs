@@ -1,0 +1,156 @@
+using LlmObs.Server.Ingest;
+using LlmObs.Server.Storage.Content;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LlmObs.Server.Storage.Postgres;
+
+/// <summary>
+/// Writes one batch per transaction over its own long-lived connection: binary COPY into session temp tables,
+/// then <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>, so a span retried after a 503 or a timeout is stored
+/// (and counted) once. The connection is kept so the temp tables are made once, and dropped on any error so the
+/// next batch starts on a fresh one (after a PostgreSQL restart, say).
+/// </summary>
+internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions, LargeValueSplitter splitter) : IAsyncDisposable
+{
+    // The columns this writer fills, in COPY order; a column added by a later migration is left to its default.
+    internal const string SpanColumns = """
+        trace_id, span_id, parent_span_id, name, kind, service_name, scope_name, start_time, end_time, duration_ms,
+        status_code, status_message, llm_kind, operation, provider, model, input_tokens, output_tokens, cache_read_tokens,
+        cache_write_tokens, reasoning_tokens, cost_usd, cost_source, feature, attributes, resource, events, content_refs
+        """;
+
+    private NpgsqlConnection? _connection;
+
+    public async Task WriteAsync(IReadOnlyList<SpanRecord> spans)
+    {
+        var rows = new List<SplitSpan>(spans.Count);
+        var seen = new HashSet<(string, string)>();
+        foreach (var span in spans)
+        {
+            if (seen.Add((span.TraceId, span.SpanId)))
+            {
+                rows.Add(splitter.Split(span));
+            }
+        }
+
+        await partitions.EnsureAsync(rows.Select(r => LargeValueSplitter.DayOf(r.Span.StartTime)), CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var connection = _connection ??= await OpenAsync().ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            await CopySpansAsync(connection, rows).ConfigureAwait(false);
+            var blobs = await CopyContentAsync(connection, rows).ConfigureAwait(false);
+            await PostgresSchema.ExecuteAsync(connection, $"INSERT INTO spans ({SpanColumns}) SELECT {SpanColumns} FROM spans_staging ON CONFLICT DO NOTHING", CancellationToken.None).ConfigureAwait(false);
+            if (blobs > 0)
+            {
+                await PostgresSchema.ExecuteAsync(connection, "INSERT INTO content (day, hash, length, data) SELECT day, hash, length, data FROM content_staging ON CONFLICT DO NOTHING", CancellationToken.None).ConfigureAwait(false);
+            }
+
+            // synchronous_commit: the commit returns once the WAL is flushed; only then is the batch acknowledged.
+            await transaction.CommitAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await DropConnectionAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        try
+        {
+            // ON COMMIT DELETE ROWS empties them at every commit (and a rollback takes their rows with it).
+            await PostgresSchema.ExecuteAsync(connection, $"""
+                CREATE TEMP TABLE IF NOT EXISTS spans_staging ON COMMIT DELETE ROWS AS SELECT {SpanColumns} FROM spans WITH NO DATA;
+                CREATE TEMP TABLE IF NOT EXISTS content_staging ON COMMIT DELETE ROWS AS SELECT day, hash, length, data FROM content WITH NO DATA;
+                """, CancellationToken.None).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task CopySpansAsync(NpgsqlConnection connection, List<SplitSpan> rows)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY spans_staging ({SpanColumns}) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            var s = row.Span;
+            var llm = s.Llm;
+            await copy.StartRowAsync().ConfigureAwait(false);
+            await copy.WriteAsync(s.TraceId, NpgsqlDbType.Text).ConfigureAwait(false);
+            await copy.WriteAsync(s.SpanId, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, s.ParentSpanId, NpgsqlDbType.Text).ConfigureAwait(false);
+            await copy.WriteAsync(s.Name, NpgsqlDbType.Text).ConfigureAwait(false);
+            await copy.WriteAsync(s.Kind, NpgsqlDbType.Integer).ConfigureAwait(false);
+            await copy.WriteAsync(s.ServiceName, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, s.ScopeName, NpgsqlDbType.Text).ConfigureAwait(false);
+            await copy.WriteAsync(DateTime.SpecifyKind(s.StartTime, DateTimeKind.Utc), NpgsqlDbType.TimestampTz).ConfigureAwait(false);
+            await copy.WriteAsync(DateTime.SpecifyKind(s.EndTime, DateTimeKind.Utc), NpgsqlDbType.TimestampTz).ConfigureAwait(false);
+            await copy.WriteAsync(s.DurationMs, NpgsqlDbType.Double).ConfigureAwait(false);
+            await copy.WriteAsync(s.StatusCode, NpgsqlDbType.Integer).ConfigureAwait(false);
+            await WriteAsync(copy, s.StatusMessage, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, llm.SpanKind, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, llm.Operation, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, llm.Provider, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, llm.Model, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, llm.InputTokens, NpgsqlDbType.Bigint).ConfigureAwait(false);
+            await WriteAsync(copy, llm.OutputTokens, NpgsqlDbType.Bigint).ConfigureAwait(false);
+            await WriteAsync(copy, llm.CacheReadTokens, NpgsqlDbType.Bigint).ConfigureAwait(false);
+            await WriteAsync(copy, llm.CacheWriteTokens, NpgsqlDbType.Bigint).ConfigureAwait(false);
+            await WriteAsync(copy, llm.ReasoningTokens, NpgsqlDbType.Bigint).ConfigureAwait(false);
+            await WriteAsync(copy, llm.CostUsd, NpgsqlDbType.Double).ConfigureAwait(false);
+            await WriteAsync(copy, llm.CostSource, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, llm.Feature, NpgsqlDbType.Text).ConfigureAwait(false);
+            await copy.WriteAsync(row.AttributesJson, NpgsqlDbType.Text).ConfigureAwait(false);
+            await copy.WriteAsync(s.ResourceJson, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, row.EventsJson, NpgsqlDbType.Text).ConfigureAwait(false);
+            await WriteAsync(copy, row.ContentRefs, NpgsqlDbType.Text).ConfigureAwait(false);
+        }
+
+        await copy.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<int> CopyContentAsync(NpgsqlConnection connection, List<SplitSpan> rows)
+    {
+        var seen = new HashSet<(DateOnly, string)>();
+        await using var copy = await connection.BeginBinaryImportAsync("COPY content_staging (day, hash, length, data) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
+        foreach (var blob in rows.SelectMany(r => r.Blobs))
+        {
+            if (seen.Add((blob.Day, blob.Hash)))
+            {
+                await copy.StartRowAsync().ConfigureAwait(false);
+                await copy.WriteAsync(blob.Day, NpgsqlDbType.Date).ConfigureAwait(false);
+                await copy.WriteAsync(Convert.FromHexString(blob.Hash), NpgsqlDbType.Bytea).ConfigureAwait(false);
+                await copy.WriteAsync(blob.Length, NpgsqlDbType.Integer).ConfigureAwait(false);
+                await copy.WriteAsync(blob.Data, NpgsqlDbType.Bytea).ConfigureAwait(false);
+            }
+        }
+
+        await copy.CompleteAsync().ConfigureAwait(false);
+        return seen.Count;
+    }
+
+    private static Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : class =>
+        value is null ? copy.WriteNullAsync() : copy.WriteAsync(value, type);
+
+    private static Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : struct =>
+        value is { } v ? copy.WriteAsync(v, type) : copy.WriteNullAsync();
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+            _connection = null;
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(DropConnectionAsync());
+}

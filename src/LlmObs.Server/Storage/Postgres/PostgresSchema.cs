@@ -1,0 +1,101 @@
+using Npgsql;
+
+namespace LlmObs.Server.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema as numbered migrations, applied at start in one transaction under an advisory lock,
+/// so servers starting together neither race nor apply a migration twice. Tables go in the first schema of the
+/// connection's search path. To add a column (e.g. <c>project</c>), append a migration and add the column to
+/// <see cref="PostgresBatchWriter"/>'s COPY list.
+/// </summary>
+internal static class PostgresSchema
+{
+    private static readonly (int Version, string Description, string Sql)[] Migrations =
+    [
+        (1, "spans and content, partitioned by day", """
+            CREATE TABLE spans (
+                -- Lowercase hex as in DuckDB and the API, so queries and answers are the same in both engines;
+                -- "C" collation compares bytes (faster, and orders like the hex it is).
+                trace_id           text COLLATE "C" NOT NULL,
+                span_id            text COLLATE "C" NOT NULL,
+                parent_span_id     text COLLATE "C",
+                name               text             NOT NULL,
+                kind               integer          NOT NULL,
+                service_name       text             NOT NULL,
+                scope_name         text,
+                start_time         timestamptz      NOT NULL,
+                end_time           timestamptz      NOT NULL,
+                duration_ms        double precision NOT NULL,
+                status_code        integer          NOT NULL,
+                status_message     text,
+                llm_kind           text,
+                operation          text,
+                provider           text,
+                model              text,
+                input_tokens       bigint,
+                output_tokens      bigint,
+                cache_read_tokens  bigint,
+                cache_write_tokens bigint,
+                reasoning_tokens   bigint,
+                cost_usd           double precision,
+                cost_source        text,
+                feature            text,
+                -- text, not jsonb: parsing every attribute object on ingest would halve COPY throughput, and the API
+                -- serves the text as it is.
+                attributes         text             NOT NULL,
+                resource           text             NOT NULL,
+                events             text,
+                content_refs       text,
+                -- A partitioned table's unique key must hold the partition key; a retried span has the same start time.
+                PRIMARY KEY (trace_id, span_id, start_time)
+            ) PARTITION BY RANGE (start_time);
+
+            CREATE TABLE content (
+                day    date    NOT NULL,
+                hash   bytea   NOT NULL,
+                length integer NOT NULL,
+                data   bytea   NOT NULL,
+                PRIMARY KEY (day, hash)
+            ) PARTITION BY RANGE (day);
+
+            -- Already Brotli-compressed: spare PostgreSQL a second, futile compression attempt.
+            ALTER TABLE content ALTER COLUMN data SET STORAGE EXTERNAL;
+            """),
+    ];
+
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(7237010331)", cancellationToken).ConfigureAwait(false); // any fixed key
+        await ExecuteAsync(connection, """
+            CREATE TABLE IF NOT EXISTS llmobs_migrations (
+                version     integer     PRIMARY KEY,
+                description text        NOT NULL,
+                applied_at  timestamptz NOT NULL DEFAULT now())
+            """, cancellationToken).ConfigureAwait(false);
+
+        int current;
+        await using (var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM llmobs_migrations", connection))
+        {
+            current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        foreach (var (version, description, sql) in Migrations.Where(m => m.Version > current))
+        {
+            await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+            await using var record = new NpgsqlCommand("INSERT INTO llmobs_migrations (version, description) VALUES (@version, @description)", connection);
+            record.Parameters.AddWithValue("version", version);
+            record.Parameters.AddWithValue("description", description);
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,261 @@
+using LlmObs.Server.Ingest;
+using LlmObs.Server.Storage.Content;
+using LlmObs.Server.Storage.Retention;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LlmObs.Server.Storage.Postgres;
+
+/// <summary>
+/// The team store: PostgreSQL through Npgsql. Requests are batched like DuckDB's (one queue), but written by
+/// several connections at once, since PostgreSQL takes concurrent writers; each request is acknowledged when
+/// the transaction holding its spans has committed.
+/// </summary>
+internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IHostedService, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresPartitions _partitions;
+    private readonly WriteQueue _queue;
+    private readonly LargeValueSplitter _splitter;
+    private readonly int _writerCount;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PostgresSpanStore> _logger;
+    private readonly List<PostgresBatchWriter> _batchWriters = [];
+    private Task? _writers;
+    private bool _disposed;
+
+    public PostgresSpanStore(IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresSpanStore> logger)
+    {
+        var storage = options.Value;
+        if (string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            throw new InvalidOperationException(
+                "LlmObs:Storage:Provider is 'postgres' but no connection string is set: set ConnectionStrings:llmobs or LlmObs:Storage:ConnectionString.");
+        }
+
+        _dataSource = NpgsqlDataSource.Create(storage.ConnectionString);
+        _partitions = new PostgresPartitions(_dataSource);
+        _queue = new WriteQueue(storage.MaxQueuedSpans, storage.MaxBatchSpans);
+        _splitter = new LargeValueSplitter(storage.LargeValueBytes);
+        _writerCount = Math.Max(1, storage.PostgresWriters);
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_writers is not null)
+        {
+            return;
+        }
+
+        await PostgresSchema.MigrateAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        await _partitions.EnsureAsync([today, today.AddDays(1)], cancellationToken).ConfigureAwait(false);
+
+        var loops = new List<Task>();
+        for (var i = 0; i < _writerCount; i++)
+        {
+            var writer = new PostgresBatchWriter(_dataSource, _partitions, _splitter);
+            _batchWriters.Add(writer);
+            loops.Add(Task.Run(() => _queue.RunWriterAsync(writer.WriteAsync, (ex, requests) =>
+                _logger.LogError(ex, "Writing {Count} requests to PostgreSQL failed; they were not acknowledged (clients retry on 503).", requests))));
+        }
+
+        _writers = Task.WhenAll(loops);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Complete();
+        if (_writers is not null)
+        {
+            await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken) => _queue.WriteAsync(spans, cancellationToken);
+
+    public async Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken)
+    {
+        // The same answer as DuckDB's query: the root is the earliest parentless span, else the earliest span.
+        await using var command = _dataSource.CreateCommand("""
+            SELECT trace_id,
+                   (array_agg(name ORDER BY parent_span_id IS NOT NULL, start_time))[1],
+                   (array_agg(service_name ORDER BY parent_span_id IS NOT NULL, start_time))[1],
+                   min(start_time),
+                   (extract(epoch FROM max(end_time) - min(start_time)) * 1000)::double precision,
+                   count(*),
+                   count(*) FILTER (WHERE llm_kind = 'llm'),
+                   coalesce(sum(input_tokens), 0)::bigint,
+                   coalesce(sum(output_tokens), 0)::bigint,
+                   coalesce(sum(cost_usd), 0)::double precision,
+                   bool_or(status_code = 2)
+            FROM spans
+            WHERE (@service::text IS NULL OR service_name = @service::text)
+            GROUP BY trace_id
+            ORDER BY min(start_time) DESC, trace_id
+            LIMIT @limit
+            """);
+        command.Parameters.Add(new NpgsqlParameter("service", NpgsqlDbType.Text) { Value = (object?)query.Service ?? DBNull.Value });
+        command.Parameters.AddWithValue("limit", Math.Clamp(query.Limit, 1, 1000));
+
+        var traces = new List<TraceSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            traces.Add(new TraceSummary(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(3), reader.GetDouble(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetDouble(9), reader.GetBoolean(10)));
+        }
+
+        return traces;
+    }
+
+    public async Task<IReadOnlyList<StoredSpan>> GetTraceAsync(string traceId, CancellationToken cancellationToken)
+    {
+        var rows = new List<(SpanRecord Span, string? Refs)>();
+        await using (var command = _dataSource.CreateCommand($"SELECT {PostgresBatchWriter.SpanColumns} FROM spans WHERE trace_id = @trace_id ORDER BY start_time, span_id"))
+        {
+            command.Parameters.AddWithValue("trace_id", traceId.ToLowerInvariant());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add((ReadSpan(reader), reader.IsDBNull(27) ? null : reader.GetString(27)));
+            }
+        }
+
+        var content = new Dictionary<string, string>();
+        if (ContentRows.Wanted(rows) is { } wanted)
+        {
+            await using var command = _dataSource.CreateCommand(
+                "SELECT encode(hash, 'hex'), length, data FROM content WHERE day BETWEEN @first AND @last AND hash = ANY(@hashes)");
+            command.Parameters.AddWithValue("first", wanted.First);
+            command.Parameters.AddWithValue("last", wanted.Last);
+            command.Parameters.AddWithValue("hashes", wanted.Hashes.Select(Convert.FromHexString).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                content.TryAdd(reader.GetString(0), ContentBlob.Decompress(reader.GetFieldValue<byte[]>(2), reader.GetInt32(1)));
+            }
+        }
+
+        return rows.Select(r => new StoredSpan(ContentRows.Reassemble(r.Span, r.Refs, content))).ToList();
+    }
+
+    private static SpanRecord ReadSpan(NpgsqlDataReader r) => new()
+    {
+        TraceId = r.GetString(0),
+        SpanId = r.GetString(1),
+        ParentSpanId = NullableString(r, 2),
+        Name = r.GetString(3),
+        Kind = r.GetInt32(4),
+        ServiceName = r.GetString(5),
+        ScopeName = NullableString(r, 6),
+        StartTime = r.GetDateTime(7),
+        EndTime = r.GetDateTime(8),
+        DurationMs = r.GetDouble(9),
+        StatusCode = r.GetInt32(10),
+        StatusMessage = NullableString(r, 11),
+        Llm = r.IsDBNull(12) && r.IsDBNull(13) ? LlmView.None : new LlmView
+        {
+            SpanKind = NullableString(r, 12),
+            Operation = NullableString(r, 13),
+            Provider = NullableString(r, 14),
+            Model = NullableString(r, 15),
+            InputTokens = NullableLong(r, 16),
+            OutputTokens = NullableLong(r, 17),
+            CacheReadTokens = NullableLong(r, 18),
+            CacheWriteTokens = NullableLong(r, 19),
+            ReasoningTokens = NullableLong(r, 20),
+            CostUsd = r.IsDBNull(21) ? null : r.GetDouble(21),
+            CostSource = NullableString(r, 22),
+            Feature = NullableString(r, 23),
+        },
+        AttributesJson = r.GetString(24),
+        ResourceJson = r.GetString(25),
+        EventsJson = NullableString(r, 26),
+    };
+
+    private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static long? NullableLong(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    public async Task<RetentionResult> ApplyRetentionAsync(RetentionPolicy policy, DateTime now, CancellationToken cancellationToken)
+    {
+        var removed = new List<DateOnly>();
+        var days = await _partitions.ListAsync(cancellationToken).ConfigureAwait(false);
+        if (policy.FirstDayKept(now) is { } firstKept)
+        {
+            // Dropping a day's tables is instant and leaves nothing to vacuum, unlike deleting its rows.
+            foreach (var day in days.Where(d => d < firstKept).ToList())
+            {
+                await _partitions.DropAsync(day, cancellationToken).ConfigureAwait(false);
+                removed.Add(day);
+                days.Remove(day);
+            }
+        }
+
+        var size = await GetSizeBytesAsync(cancellationToken).ConfigureAwait(false);
+        if (policy.MaxBytes is { } maxBytes && size > maxBytes)
+        {
+            // Never the newest day holding spans (nor the empty ones made ahead of it).
+            var newest = DateOnly.MinValue;
+            for (var i = days.Count - 1; i >= 0; i--)
+            {
+                if (await _partitions.HasSpansAsync(days[i], cancellationToken).ConfigureAwait(false))
+                {
+                    newest = days[i];
+                    break;
+                }
+            }
+
+            foreach (var day in days.Where(d => d < newest).ToList())
+            {
+                if (size <= maxBytes)
+                {
+                    break;
+                }
+
+                await _partitions.DropAsync(day, cancellationToken).ConfigureAwait(false);
+                removed.Add(day);
+                size = await GetSizeBytesAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new RetentionResult(removed, size);
+    }
+
+    public async Task<long> GetSizeBytesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0)::bigint
+            FROM pg_inherits i
+            WHERE i.inhparent IN ('spans'::regclass, 'content'::regclass)
+            """);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _queue.Complete();
+        if (_writers is not null)
+        {
+            await _writers.ConfigureAwait(false);
+        }
+
+        foreach (var writer in _batchWriters)
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+}

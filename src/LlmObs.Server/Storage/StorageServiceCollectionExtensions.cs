@@ -1,0 +1,47 @@
+using LlmObs.Server.Storage.DuckDb;
+using LlmObs.Server.Storage.Postgres;
+using LlmObs.Server.Storage.Retention;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LlmObs.Server.Storage;
+
+internal static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the store chosen by <c>LlmObs:Storage:Provider</c> (<c>duckdb</c> by default, or <c>postgres</c>)
+    /// as <see cref="ISpanStore"/>, started and stopped with the host, and the retention service.
+    /// </summary>
+    public static IServiceCollection AddSpanStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(StorageOptions.SectionName);
+        services.Configure<StorageOptions>(section);
+        services.PostConfigure<StorageOptions>(o =>
+            o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? configuration.GetConnectionString("llmobs") : o.ConnectionString);
+        services.TryAddSingleton(TimeProvider.System);
+
+        var provider = section[nameof(StorageOptions.Provider)] ?? StorageProviders.DuckDb;
+        if (provider.Equals(StorageProviders.Postgres, StringComparison.OrdinalIgnoreCase) || provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase))
+        {
+            Register<PostgresSpanStore>(services);
+        }
+        else if (provider.Equals(StorageProviders.DuckDb, StringComparison.OrdinalIgnoreCase))
+        {
+            Register<DuckDbSpanStore>(services);
+        }
+        else
+        {
+            throw new InvalidOperationException($"LlmObs:Storage:Provider '{provider}' is not known; use '{StorageProviders.DuckDb}' or '{StorageProviders.Postgres}'.");
+        }
+
+        services.AddHostedService<RetentionService>();
+        return services;
+    }
+
+    private static void Register<TStore>(IServiceCollection services) where TStore : class, ISpanStore, IRetentionTarget, IHostedService
+    {
+        services.AddSingleton<TStore>();
+        services.AddSingleton<ISpanStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IRetentionTarget>(sp => sp.GetRequiredService<TStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<TStore>());
+    }
+}

@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+using LlmObs.Server.Benchmarks;
+
+BenchmarkSwitcher.FromAssembly(typeof(TailSamplerBenchmarks).Assembly).Run(args);

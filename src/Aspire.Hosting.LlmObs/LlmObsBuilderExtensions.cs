@@ -172,6 +172,62 @@ public static class LlmObsBuilderExtensions
     }
 
     /// <summary>
+    /// Stores a sample of traces instead of all of them: every error trace, every trace slower than
+    /// <paramref name="latencyThreshold"/> or than its feature's running p95, and <paramref name="probability"/> of
+    /// the rest, chosen by trace id. The Aspire dashboard still receives everything.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="probability">The share of ordinary traces kept, from 0 to 1 (0.05 = 5%).</param>
+    /// <param name="latencyThreshold">Traces slower than this are always kept; null for no absolute threshold.</param>
+    /// <param name="decisionWait">How long spans of a trace are buffered before it is decided; null for the server's default (10 s).</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    /// <example>
+    /// 5% of traces, all errors and every request slower than 5 seconds:
+    /// <code>
+    /// builder.AddLlmObservability().WithSampling(0.05, latencyThreshold: TimeSpan.FromSeconds(5));
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<LlmObsResource> WithSampling(
+        this IResourceBuilder<LlmObsResource> builder, double probability, TimeSpan? latencyThreshold = null, TimeSpan? decisionWait = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1);
+
+        builder.WithEnvironment("LlmObs__Sampling__Enabled", "true")
+            .WithEnvironment("LlmObs__Sampling__Probability", Invariant(probability));
+        if (latencyThreshold is { } threshold)
+        {
+            builder.WithEnvironment("LlmObs__Sampling__LatencyThreshold", threshold.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (decisionWait is { } wait)
+        {
+            builder.WithEnvironment("LlmObs__Sampling__DecisionWait", wait.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="probability"/> of the traces of one feature instead of the default share: 1.0 for a new or
+    /// critical feature, less for a high-volume one. Takes effect with <see cref="WithSampling"/>.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="feature">The feature, as set with <c>UseLlmTracing(o =&gt; o.Feature = …)</c>.</param>
+    /// <param name="probability">The share of the feature's traces kept, from 0 to 1.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithFeatureSampling(this IResourceBuilder<LlmObsResource> builder, string feature, double probability)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(feature);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1);
+
+        return builder.WithEnvironment($"LlmObs__Sampling__FeatureProbabilities__{feature}", Invariant(probability));
+    }
+
+    /// <summary>
     /// Turns forwarding to the Aspire dashboard on (the default) or off. Off, the dashboard no longer sees the
     /// resources' telemetry: only LlmObs does.
     /// </summary>
@@ -264,6 +320,8 @@ public static class LlmObsBuilderExtensions
         string url => IsDashboardUrl(url, dashboardUrls),
         _ => false,
     };
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsDashboardUrl(string url, string?[] dashboardUrls) =>
         dashboardUrls.Any(dashboard => dashboard is not null && SameEndpoint(dashboard, url));

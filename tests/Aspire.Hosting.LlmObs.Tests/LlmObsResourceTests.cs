@@ -137,6 +137,31 @@ public sealed class LlmObsResourceTests
         Assert.False(env.ContainsKey("LlmObs__Forward__Endpoint"), "Forwarding was turned off.");
     }
 
+    [Fact]
+    public async Task Sampling_is_configured_on_the_server()
+    {
+        var builder = CreateBuilder();
+        var llmobs = builder.AddLlmObservability()
+            .WithSampling(0.05, latencyThreshold: TimeSpan.FromSeconds(5))
+            .WithFeatureSampling("launch", 1.0);
+
+        var env = await ResolveStartedEnvironmentAsync(builder, llmobs.Resource);
+
+        Assert.Equal("true", env["LlmObs__Sampling__Enabled"]);
+        Assert.Equal("0.05", env["LlmObs__Sampling__Probability"]);
+        Assert.Equal("00:00:05", env["LlmObs__Sampling__LatencyThreshold"]);
+        Assert.Equal("1", env["LlmObs__Sampling__FeatureProbabilities__launch"]);
+    }
+
+    [Fact]
+    public void A_sampling_share_outside_0_to_1_is_refused()
+    {
+        var llmobs = CreateBuilder().AddLlmObservability();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => llmobs.WithSampling(5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => llmobs.WithFeatureSampling("launch", -0.1));
+    }
+
     private static async Task<IReadOnlyDictionary<string, string>> ResolveStartedEnvironmentAsync(IDistributedApplicationBuilder builder, LlmObsResource resource)
     {
         using var app = builder.Build();

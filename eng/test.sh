@@ -37,6 +37,7 @@ start_postgres() {
   as_root runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
     -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=on" start >/dev/null
   export LLMOBS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  export LLMOBS_TEST_POSTGRES_DATA="$pg_dir/data" # lets the fault tests restart the cluster (pg_ctl restart)
   echo "PostgreSQL running on 127.0.0.1:$port"
 }
 

@@ -6,6 +6,7 @@ using LlmObs.Server.Ingest;
 using LlmObs.Server.Normalization;
 using LlmObs.Server.Otlp;
 using LlmObs.Server.Storage;
+using LlmObs.Server.Ui;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -25,12 +26,14 @@ builder.Services.AddSingleton<OtlpForwarder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OtlpForwarder>());
 builder.Services.AddHealthChecks();
 builder.Services.AddProblemDetails();
+builder.Services.AddQueryApi(); // query API, OpenAPI document, span queries for the configured engine
 
 var app = builder.Build();
 
 app.MapHealthChecks("/health");
 app.MapOtlpHttp();
+app.UseLlmObsUi(); // CSP header, UI files, /traces and /dashboard pages
 app.MapQueryApi();
-app.MapGet("/", () => Results.Redirect("/api/traces"));
+app.MapGet("/", () => Results.Redirect("/traces"));
 
 app.Run();

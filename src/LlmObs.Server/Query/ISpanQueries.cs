@@ -1,0 +1,30 @@
+namespace LlmObs.Server.Query;
+
+/// <summary>
+/// The questions the UI and the JSON API ask of the store, answered in SQL by the engine that holds the spans.
+/// A "call" is a model call: a span whose LLM kind is <c>llm</c> (chat, completion) or <c>embedding</c>.
+/// </summary>
+internal interface ISpanQueries
+{
+    Task<Page<TraceRow>> ListTracesAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken);
+
+    Task<Page<LlmCallRow>> ListCallsAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DailyCost>> CostPerDayAsync(SpanFilter filter, CostDimension by, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<GroupCost>> CostByAsync(SpanFilter filter, CostDimension by, CancellationToken cancellationToken);
+
+    Task<Percentiles> CostPerCallAsync(SpanFilter filter, CancellationToken cancellationToken);
+
+    Task<CacheHitRates> CacheHitRateAsync(SpanFilter filter, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LlmCallRow>> TopCallsAsync(SpanFilter filter, int limit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ModelLatency>> LatencyByModelAsync(SpanFilter filter, CancellationToken cancellationToken);
+
+    Task<ErrorRates> ErrorRateAsync(SpanFilter filter, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<TokenBucket>> TokensOverTimeAsync(SpanFilter filter, TimeBucket bucket, CancellationToken cancellationToken);
+
+    Task<Facets> FacetsAsync(SpanFilter filter, CancellationToken cancellationToken);
+}

@@ -1,0 +1,290 @@
+using System.Text;
+
+namespace LlmObs.Server.Query.Sql;
+
+/// <summary>
+/// Writes the SQL of every query against the <c>spans</c> table, in the subset both engines share, with the
+/// dialect filling in the rest. Filter values only ever become parameters.
+/// </summary>
+internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
+{
+    private const string ModelCalls = "s.llm_kind IN ('llm', 'embedding')";
+
+    /// <summary>The attributes where services put the end user (OpenTelemetry's <c>user.id</c>, the older <c>enduser.id</c>).</summary>
+    private static readonly string[] UserKeys = ["user.id", "enduser.id"];
+
+    /// <summary>Resource attributes naming a project when the store has no <c>project</c> column.</summary>
+    private static readonly string[] ProjectKeys = ["llmobs.project", "openinference.project.name"];
+
+    private const string TtftKey = "gen_ai.response.time_to_first_chunk";
+
+    public SqlStatement Traces(SpanFilter filter, PageRequest page)
+    {
+        var p = new SqlParameters(dialect);
+        var d = dialect;
+        var having = new List<string>();
+        if (filter.Service is { } service) having.Add($"bool_or(s.service_name = {p.Add(service)})");
+        if (filter.Project is { } project) having.Add($"bool_or({Project("s")} = {p.Add(project)})");
+        if (filter.Feature is { } feature) having.Add($"bool_or(s.feature = {p.Add(feature)})");
+        if (filter.User is { } user) having.Add($"bool_or({User("s")} = {p.Add(user)})");
+        if (filter.Model is { } model) having.Add($"bool_or(s.model = {p.Add(model)})");
+        if (filter.Provider is { } provider) having.Add($"bool_or(s.provider = {p.Add(provider)})");
+        if (filter.Status == StatusFilter.Error) having.Add("bool_or(s.status_code = 2)");
+        if (filter.Status == StatusFilter.Ok) having.Add("NOT bool_or(s.status_code = 2)");
+        if (filter.MinCostUsd is { } minCost) having.Add($"coalesce(sum(s.cost_usd), 0) >= {p.Add(minCost)}");
+        if (filter.MinLatencyMs is { } minLatency) having.Add($"{d.MillisecondsBetween("min(s.start_time)", "max(s.end_time)")} >= {p.Add(minLatency)}");
+        if (filter.Text is { } text) having.Add($"bool_or({d.ContainsIgnoreCase(d.AsText("s.attributes"), p.Add(text))})");
+
+        var root = "s.parent_span_id IS NULL";
+        var sql = $"""
+            SELECT s.trace_id,
+                   coalesce({d.FirstBy("s.name", "s.start_time", root)}, {d.FirstBy("s.name", "s.start_time")}) AS root_name,
+                   coalesce({d.FirstBy("s.service_name", "s.start_time", root)}, {d.FirstBy("s.service_name", "s.start_time")}) AS service_name,
+                   min(s.start_time) AS start_time,
+                   {d.MillisecondsBetween("min(s.start_time)", "max(s.end_time)")} AS duration_ms,
+                   count(*) AS span_count,
+                   count(*) FILTER (WHERE s.llm_kind = 'llm') AS llm_calls,
+                   coalesce(sum(s.input_tokens), 0)::BIGINT AS input_tokens,
+                   coalesce(sum(s.output_tokens), 0)::BIGINT AS output_tokens,
+                   coalesce(sum(s.cache_read_tokens), 0)::BIGINT AS cache_read_tokens,
+                   coalesce(sum(s.cost_usd), 0) AS cost_usd,
+                   bool_or(s.status_code = 2) AS has_error,
+                   max({User("s")}) AS user_id
+            FROM spans s
+            WHERE {TimeRange(filter, p, "s")}
+            GROUP BY s.trace_id
+            {(having.Count == 0 ? "" : "HAVING " + string.Join(" AND ", having))}
+            ORDER BY start_time DESC, s.trace_id
+            LIMIT {p.Add(page.SafeLimit + 1)} OFFSET {p.Add(page.SafeOffset)}
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    public SqlStatement Calls(SpanFilter filter, PageRequest page)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT {CallColumns}
+            FROM calls
+            ORDER BY start_time DESC, span_id
+            LIMIT {p.Add(page.SafeLimit + 1)} OFFSET {p.Add(page.SafeOffset)}
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    public SqlStatement TopCalls(SpanFilter filter, int limit)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT {CallColumns}
+            FROM calls
+            WHERE cost_usd IS NOT NULL
+            ORDER BY cost_usd DESC, span_id
+            LIMIT {p.Add(Math.Clamp(limit, 1, 100))}
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    public SqlStatement CostPerDay(SpanFilter filter, CostDimension by)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT date_trunc('day', start_time) AS day, {Dimension(by)} AS key, count(*) AS calls, coalesce(sum(cost_usd), 0) AS cost_usd
+            FROM calls
+            GROUP BY 1, 2
+            ORDER BY 1, 4 DESC, 2
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    public SqlStatement CostBy(SpanFilter filter, CostDimension by)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT {Dimension(by)} AS key, count(*) AS calls,
+                   coalesce(sum(input_tokens), 0)::BIGINT, coalesce(sum(output_tokens), 0)::BIGINT, coalesce(sum(cache_read_tokens), 0)::BIGINT,
+                   coalesce(sum(cost_usd), 0) AS cost_usd
+            FROM calls
+            GROUP BY 1
+            ORDER BY cost_usd DESC, 1
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    public SqlStatement CostPerCall(SpanFilter filter)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT {PercentileColumns("cost_usd")}
+            FROM calls
+            WHERE cost_usd IS NOT NULL
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    /// <summary>Cache hits are a chat matter: embeddings have no prompt cache and would only dilute the rate.</summary>
+    public SqlStatement CacheHitRate(SpanFilter filter)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT GROUPING(model) = 1 AS is_total, model,
+                   coalesce(sum(input_tokens), 0)::BIGINT, coalesce(sum(cache_read_tokens), 0)::BIGINT
+            FROM calls
+            WHERE llm_kind = 'llm'
+            GROUP BY ROLLUP (model)
+            ORDER BY 1 DESC, 4 DESC, 2
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    public SqlStatement LatencyByModel(SpanFilter filter)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT model, {PercentileColumns("duration_ms")}, {PercentileColumns("ttft_ms")}
+            FROM calls
+            WHERE llm_kind = 'llm'
+            GROUP BY model
+            ORDER BY count(*) DESC, model
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    public SqlStatement ErrorRate(SpanFilter filter)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT GROUPING(model) = 1 AS is_total, model, count(*), count(*) FILTER (WHERE status_code = 2)
+            FROM calls
+            GROUP BY ROLLUP (model)
+            ORDER BY 1 DESC, 3 DESC, 2
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    public SqlStatement TokensOverTime(SpanFilter filter, TimeBucket bucket)
+    {
+        var p = new SqlParameters(dialect);
+        var unit = bucket == TimeBucket.Hour ? "hour" : "day";
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT date_trunc('{unit}', start_time) AS bucket, count(*),
+                   coalesce(sum(input_tokens), 0)::BIGINT, coalesce(sum(output_tokens), 0)::BIGINT, coalesce(sum(cache_read_tokens), 0)::BIGINT,
+                   coalesce(sum(cost_usd), 0)
+            FROM calls
+            GROUP BY 1
+            ORDER BY 1
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    /// <summary>Distinct values of one column in the period (<paramref name="column"/> is one of ours, never input).</summary>
+    public SqlStatement Distinct(SpanFilter filter, string column, bool modelCallsOnly)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            SELECT DISTINCT s.{column}
+            FROM spans s
+            WHERE {TimeRange(filter, p, "s")} AND s.{column} IS NOT NULL {(modelCallsOnly ? "AND " + ModelCalls : "")}
+            ORDER BY 1
+            LIMIT 200
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
+    public const string CallColumns = """
+        trace_id, span_id, name, service_name, start_time, duration_ms, status_code, llm_kind, operation, provider, model, feature,
+        user_id, project, input_tokens, output_tokens, cache_read_tokens, cost_usd, ttft_ms
+        """;
+
+    /// <summary>
+    /// The model calls that pass the filter, as CTE <c>calls</c>. A call's user is its own user attribute or,
+    /// when it has none, the one on another span of its trace: services usually tag the incoming request, not the
+    /// model call.
+    /// </summary>
+    private string CallsCte(SpanFilter filter, SqlParameters p)
+    {
+        var d = dialect;
+        var where = new StringBuilder(ModelCalls);
+        where.Append(" AND ").Append(TimeRange(filter, p, "s"));
+        if (filter.Service is { } service) where.Append($" AND s.service_name = {p.Add(service)}");
+        if (filter.Project is { } project) where.Append($" AND {Project("s")} = {p.Add(project)}");
+        if (filter.Feature is { } feature) where.Append($" AND s.feature = {p.Add(feature)}");
+        if (filter.Model is { } model) where.Append($" AND s.model = {p.Add(model)}");
+        if (filter.Provider is { } provider) where.Append($" AND s.provider = {p.Add(provider)}");
+        if (filter.Status == StatusFilter.Error) where.Append(" AND s.status_code = 2");
+        if (filter.Status == StatusFilter.Ok) where.Append(" AND s.status_code <> 2");
+        if (filter.MinCostUsd is { } minCost) where.Append($" AND s.cost_usd >= {p.Add(minCost)}");
+        if (filter.MinLatencyMs is { } minLatency) where.Append($" AND s.duration_ms >= {p.Add(minLatency)}");
+        if (filter.Text is { } text) where.Append($" AND {d.ContainsIgnoreCase(d.AsText("s.attributes"), p.Add(text))}");
+        var userFilter = filter.User is { } user ? $"WHERE coalesce(scoped.own_user, trace_users.user_id) = {p.Add(user)}" : "";
+
+        return $"""
+            WITH scoped AS (
+                SELECT s.trace_id, s.span_id, s.name, s.service_name, s.start_time, s.duration_ms, s.status_code,
+                       s.llm_kind, s.operation, s.provider, s.model, s.feature,
+                       s.input_tokens, s.output_tokens, s.cache_read_tokens, s.cost_usd,
+                       {Project("s")} AS project,
+                       {User("s")} AS own_user,
+                       {d.JsonNumber("s.attributes", TtftKey)} * 1000.0 AS ttft_ms
+                FROM spans s
+                WHERE {where}
+            ),
+            trace_users AS (
+                SELECT u.trace_id, max({User("u")}) AS user_id
+                FROM spans u
+                WHERE u.trace_id IN (SELECT trace_id FROM scoped) AND {d.AsText("u.attributes")} LIKE '%user.id%'
+                GROUP BY u.trace_id
+            ),
+            calls AS (
+                SELECT scoped.*, coalesce(scoped.own_user, trace_users.user_id) AS user_id
+                FROM scoped LEFT JOIN trace_users ON trace_users.trace_id = scoped.trace_id
+                {userFilter}
+            )
+            """;
+    }
+
+    private string PercentileColumns(string column) =>
+        $"count({column}), {dialect.Percentile(column, 0.5)}, {dialect.Percentile(column, 0.95)}, {dialect.Percentile(column, 0.99)}, max({column}), avg({column})";
+
+    private string TimeRange(SpanFilter filter, SqlParameters p, string alias)
+    {
+        var clauses = new List<string> { "TRUE" };
+        if (filter.From is { } from) clauses.Add($"{alias}.start_time >= {p.Add(AsUtc(from))}");
+        if (filter.To is { } to) clauses.Add($"{alias}.start_time < {p.Add(AsUtc(to))}");
+        return string.Join(" AND ", clauses);
+    }
+
+    private string User(string alias) =>
+        $"coalesce({string.Join(", ", UserKeys.Select(k => dialect.JsonText(alias + ".attributes", k)))})";
+
+    private string Project(string alias) => schema.HasProjectColumn
+        ? $"{alias}.project"
+        : $"coalesce({string.Join(", ", ProjectKeys.Select(k => dialect.JsonText(alias + ".resource", k)))})";
+
+    private static string Dimension(CostDimension by) => by switch
+    {
+        CostDimension.Feature => "feature",
+        CostDimension.User => "user_id",
+        CostDimension.Model => "model",
+        _ => throw new ArgumentOutOfRangeException(nameof(by)),
+    };
+
+    private static DateTime AsUtc(DateTime time) => time.Kind switch
+    {
+        DateTimeKind.Utc => time,
+        DateTimeKind.Local => time.ToUniversalTime(),
+        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
+    };
+}
+
+/// <summary>What the query builder needs to know about the store's table, read once from the database.</summary>
+internal sealed record StoreSchema(bool HasProjectColumn);

@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Google.Protobuf;
+using LlmObs.Server.Tests.Infrastructure;
+using Npgsql;
+
+namespace LlmObs.Server.Tests.Query;
+
+/// <summary>A server of its own, holding exactly <see cref="QuerySeed"/>, on one storage engine.</summary>
+public abstract class SeededServerFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _dataDirectory = new();
+    private LlmObsServer? _server;
+
+    public LlmObsServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
+
+    /// <summary>Why this engine cannot be tested here, or null.</summary>
+    public string? Unavailable { get; protected set; }
+
+    protected abstract ValueTask<IReadOnlyDictionary<string, string?>?> SettingsAsync();
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = await SettingsAsync();
+        if (settings is null)
+        {
+            return;
+        }
+
+        _server = LlmObsServer.StartInMemory(_dataDirectory.Path, settings);
+        foreach (var request in QuerySeed.Requests())
+        {
+            // Through the real OTLP/HTTP receiver: acknowledged only once stored.
+            using var content = new ByteArrayContent(request.ToByteArray());
+            content.Headers.ContentType = new MediaTypeHeaderValue(LlmObsServer.ProtobufContentType);
+            using var response = await Server.Client.PostAsync("/v1/traces", content);
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
+    public async Task<T> GetAsync<T>(string pathAndQuery) =>
+        await Server.Client.GetFromJsonAsync<T>(pathAndQuery, TestContext.Current.CancellationToken)
+        ?? throw new Xunit.Sdk.XunitException($"{pathAndQuery} answered null.");
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _dataDirectory.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class DuckDbSeededFixture : SeededServerFixture
+{
+    protected override ValueTask<IReadOnlyDictionary<string, string?>?> SettingsAsync() =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string?>?>(new Dictionary<string, string?>());
+}
+
+/// <summary>PostgreSQL from <c>LLMOBS_TEST_POSTGRES</c> (eng/test.sh starts one), in a database of its own.</summary>
+public sealed class PostgresSeededFixture : SeededServerFixture
+{
+    private string? _adminConnectionString;
+    private string? _database;
+
+    protected override async ValueTask<IReadOnlyDictionary<string, string?>?> SettingsAsync()
+    {
+        _adminConnectionString = Environment.GetEnvironmentVariable("LLMOBS_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(_adminConnectionString))
+        {
+            Unavailable = "LLMOBS_TEST_POSTGRES is not set (eng/test.sh sets it).";
+            return null;
+        }
+
+        _database = "llmobs_query_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(_adminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {_database}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _database }.ConnectionString;
+        return new Dictionary<string, string?>
+        {
+            ["LlmObs:Storage:Provider"] = "postgres",
+            ["LlmObs:Storage:ConnectionString"] = connectionString,
+        };
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null && _adminConnectionString is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(_adminConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}

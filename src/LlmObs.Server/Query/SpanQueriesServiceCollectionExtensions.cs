@@ -11,8 +11,9 @@ internal static class SpanQueriesServiceCollectionExtensions
     /// <summary>Registers <see cref="ISpanQueries"/> for the engine <c>LlmObs:Storage:Provider</c> names.</summary>
     public static IServiceCollection AddSpanQueries(this IServiceCollection services)
     {
-        services.AddSingleton<DuckDbQuerySource>();
-        services.AddSingleton<PostgresQuerySource>();
+        // Factories, not types: only the configured engine's store is registered, so only its source may be built.
+        services.AddSingleton(sp => new DuckDbQuerySource(sp.GetRequiredService<Storage.DuckDb.DuckDbSpanStore>()));
+        services.AddSingleton(sp => new PostgresQuerySource(sp.GetRequiredService<IOptions<StorageOptions>>()));
         services.AddSingleton<ISpanQueries>(sp =>
         {
             var provider = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;

@@ -60,7 +60,7 @@ internal sealed class ContentRedactionProcessor : BaseProcessor<Activity>
 
     public override void OnEnd(Activity data)
     {
-        if (data.Source.Name != LlmObsTelemetry.SourceName || !data.IsAllDataRequested)
+        if (data.Source.Name != LlmObsTelemetry.SourceName || !data.IsAllDataRequested || !HasContent(data))
         {
             return;
         }
@@ -93,6 +93,24 @@ internal sealed class ContentRedactionProcessor : BaseProcessor<Activity>
         {
             data.SetTag(LlmObsAttributes.RedactedCount, total);
         }
+    }
+
+    // One pass over the tags, without allocating, decides for the many spans that carry no content: looking each
+    // content attribute up by name would scan the tags five times on every span.
+    private static bool HasContent(Activity data)
+    {
+        foreach (ref readonly var tag in data.EnumerateTagObjects())
+        {
+            var key = tag.Key;
+            if (key.Length > 16 && key.StartsWith("gen_ai.", StringComparison.Ordinal)
+                && (key.StartsWith("gen_ai.input.", StringComparison.Ordinal) || key.StartsWith("gen_ai.output.", StringComparison.Ordinal)
+                    || key.StartsWith("gen_ai.system_", StringComparison.Ordinal) || key.StartsWith("gen_ai.tool.call.", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     protected override bool OnShutdown(int timeoutMilliseconds)

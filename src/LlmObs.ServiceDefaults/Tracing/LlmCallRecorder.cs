@@ -122,17 +122,18 @@ internal sealed class LlmCallRecorder
         {
             if (cost is { } c)
             {
+                // AddTag, not SetTag: these names are ours alone on the span, and SetTag searches the tags for each.
                 var total = c.Total;
-                span.SetTag(GenAiAttributes.UsageCost, total);
-                span.SetTag(LlmObsAttributes.CostTotal, total);
-                span.SetTag(LlmObsAttributes.CostInput, c.Input);
-                span.SetTag(LlmObsAttributes.CostCachedInput, c.CachedInput);
-                span.SetTag(LlmObsAttributes.CostCacheWrite, c.CacheWrite);
-                span.SetTag(LlmObsAttributes.CostOutput, c.Output);
-                span.SetTag(LlmObsAttributes.CostReasoning, c.Reasoning);
-                span.SetTag(LlmObsAttributes.CostCurrency, Usd);
-                span.SetTag(LlmObsAttributes.CostSource, Computed);
-                span.SetTag(LlmObsAttributes.CostCatalog, catalog.Version);
+                span.AddTag(GenAiAttributes.UsageCost, total);
+                span.AddTag(LlmObsAttributes.CostTotal, total);
+                span.AddTag(LlmObsAttributes.CostInput, c.Input);
+                span.AddTag(LlmObsAttributes.CostCachedInput, c.CachedInput);
+                span.AddTag(LlmObsAttributes.CostCacheWrite, c.CacheWrite);
+                span.AddTag(LlmObsAttributes.CostOutput, c.Output);
+                span.AddTag(LlmObsAttributes.CostReasoning, c.Reasoning);
+                span.AddTag(LlmObsAttributes.CostCurrency, Usd);
+                span.AddTag(LlmObsAttributes.CostSource, Computed);
+                span.AddTag(LlmObsAttributes.CostCatalog, catalog.Version);
             }
             else
             {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LlmObs.Semantics;
 using Microsoft.Extensions.AI;
 
@@ -25,8 +24,8 @@ internal sealed class LlmTracingChatClient(IChatClient innerClient, LlmCallRecor
         return response;
     }
 
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var span = recorder.CurrentSpan();
         if (span is not null)
@@ -34,31 +33,105 @@ internal sealed class LlmTracingChatClient(IChatClient innerClient, LlmCallRecor
             recorder.Begin(span, options?.ConversationId is not null);
         }
 
-        string? model = null;
-        UsageDetails? usage = null;
-        try
+        return new UsageTrackingStream(base.GetStreamingResponseAsync(messages, options, cancellationToken), recorder, span, options?.ModelId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Passes a stream through, noting its model and usage, and records them when the stream ends, fails or is
+    /// abandoned, so a stream cut midway still reports what it used. Written by hand rather than as an async
+    /// iterator: chunks that are already there pass without a state machine step each.
+    /// </summary>
+    private sealed class UsageTrackingStream(
+        IAsyncEnumerable<ChatResponseUpdate> inner, LlmCallRecorder recorder, System.Diagnostics.Activity? span, string? requestModel, CancellationToken cancellationToken)
+        : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
+    {
+        private IAsyncEnumerator<ChatResponseUpdate>? _enumerator;
+        private string? _model;
+        private UsageDetails? _usage;
+        private bool _recorded;
+
+        public ChatResponseUpdate Current => _enumerator!.Current;
+
+        public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken token = default)
         {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+            if (_enumerator is not null)
             {
-                model ??= update.ModelId;
+                throw new InvalidOperationException("The stream of a chat response can be enumerated once.");
+            }
 
-                // An indexed loop: enumerating the IList interface would allocate for every chunk.
-                var contents = update.Contents;
-                for (var i = 0; i < contents.Count; i++)
-                {
-                    if (contents[i] is UsageContent usageContent)
-                    {
-                        (usage ??= new()).Add(usageContent.Details);
-                    }
-                }
+            _enumerator = inner.GetAsyncEnumerator(token.CanBeCanceled ? token : cancellationToken);
+            return this;
+        }
 
-                yield return update;
+        public ValueTask<bool> MoveNextAsync()
+        {
+            ValueTask<bool> next;
+            try
+            {
+                next = _enumerator!.MoveNextAsync();
+            }
+            catch
+            {
+                Record();
+                throw;
+            }
+
+            return next.IsCompletedSuccessfully ? new ValueTask<bool>(Moved(next.Result)) : Awaited(next);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Record();
+            if (_enumerator is not null)
+            {
+                await _enumerator.DisposeAsync().ConfigureAwait(false);
             }
         }
-        finally
+
+        private async ValueTask<bool> Awaited(ValueTask<bool> next)
         {
-            // Priced in finally so a stream that fails or is abandoned midway still records what it used so far.
-            recorder.Record(span, model ?? options?.ModelId, usage);
+            try
+            {
+                return Moved(await next.ConfigureAwait(false));
+            }
+            catch
+            {
+                Record();
+                throw;
+            }
+        }
+
+        private bool Moved(bool hasNext)
+        {
+            if (!hasNext)
+            {
+                Record();
+                return false;
+            }
+
+            var update = _enumerator!.Current;
+            _model ??= update.ModelId;
+
+            // An indexed loop: enumerating the IList interface would allocate for every chunk.
+            var contents = update.Contents;
+            for (var i = 0; i < contents.Count; i++)
+            {
+                if (contents[i] is UsageContent usageContent)
+                {
+                    (_usage ??= new()).Add(usageContent.Details);
+                }
+            }
+
+            return true;
+        }
+
+        private void Record()
+        {
+            if (!_recorded)
+            {
+                _recorded = true;
+                recorder.Record(span, _model ?? requestModel, _usage);
+            }
         }
     }
 }

@@ -36,11 +36,12 @@ export function stackedColumns(container, rows, { xLabel, valueLabel, seriesLabe
   }
   const max = Math.max(...[...stacks.values()].map(st => [...st.values()].reduce((a, b) => a + b, 0)), 1e-12);
 
-  const width = 800, height = 220, left = 64, bottom = 24, top = 8;
+  // Drawn at the container's pixel width so text keeps its size at any width.
+  const width = Math.max(320, Math.round(container.clientWidth || 800)), height = 200, left = 64, bottom = 24, top = 8;
   const plotW = width - left - 8, plotH = height - top - bottom;
   const band = plotW / xs.length;
   const barW = Math.min(48, band * 0.7);
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${valueLabel} by ${xLabel}` });
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': `${valueLabel} by ${xLabel}` });
   for (const fraction of [0, 0.5, 1]) {
     const y = top + plotH * (1 - fraction);
     svg.append(s('line', { class: fraction === 0 ? 'axis' : 'grid-line', x1: left, x2: width - 8, y1: y, y2: y }));

@@ -1,5 +1,6 @@
 using LlmObs.Pricing;
 using LlmObs.Redaction;
+using LlmObs.Sampling;
 
 namespace LlmObs.Hosting;
 
@@ -27,4 +28,7 @@ public sealed class LlmObsOptions
 
     /// <summary>Price overrides and deployment aliases.</summary>
     public PricingOptions Pricing { get; set; } = new();
+
+    /// <summary>Head sampling by feature; null (the default) records every trace.</summary>
+    public HeadSamplingOptions? Sampling { get; set; }
 }

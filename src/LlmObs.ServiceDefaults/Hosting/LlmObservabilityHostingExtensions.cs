@@ -1,6 +1,7 @@
 using LlmObs.Hosting;
 using LlmObs.Pricing;
 using LlmObs.Redaction;
+using LlmObs.Sampling;
 using LlmObs.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -67,6 +68,11 @@ public static class LlmObservabilityHostingExtensions
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation()
                 .AddLlmObservabilityInstrumentation());
+
+        if (llmobs.Sampling is { } sampling)
+        {
+            otel.WithTracing(tracing => tracing.SetSampler(new LlmObsSampler(sampling)));
+        }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

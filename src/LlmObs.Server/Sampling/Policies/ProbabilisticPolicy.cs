@@ -1,3 +1,5 @@
+using LlmObs.Sampling;
+
 namespace LlmObs.Server.Sampling.Policies;
 
 /// <summary>

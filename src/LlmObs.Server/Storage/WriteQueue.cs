@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using LlmObs.Server.Ingest;
 
 namespace LlmObs.Server.Storage;
 
@@ -9,13 +8,13 @@ namespace LlmObs.Server.Storage;
 /// when the transaction holding its spans committed (or failed), never earlier.
 /// Maintenance (retention) goes through the same queue, so an engine with a single writer never sees two.
 /// </summary>
-internal sealed class WriteQueue(int maxQueuedSpans, int maxBatchSpans)
+internal sealed class WriteQueue<T>(int maxQueuedSpans, int maxBatchSpans)
 {
     private readonly Channel<WorkItem> _items = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = false });
     private long _queuedSpans;
 
     /// <summary>Queues the spans and completes when they are durable; throws <see cref="StoreUnavailableException"/> when full.</summary>
-    public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken)
+    public Task WriteAsync(IReadOnlyList<T> spans, CancellationToken cancellationToken)
     {
         if (spans.Count == 0)
         {
@@ -40,9 +39,9 @@ internal sealed class WriteQueue(int maxQueuedSpans, int maxBatchSpans)
     }
 
     /// <summary>Runs <paramref name="action"/> on a writer, between batches.</summary>
-    public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    public Task<TResult> RunAsync<TResult>(Func<CancellationToken, Task<TResult>> action, CancellationToken cancellationToken)
     {
-        var item = new Maintenance<T>(action, cancellationToken);
+        var item = new Maintenance<TResult>(action, cancellationToken);
         if (!_items.Writer.TryWrite(item))
         {
             throw new StoreUnavailableException("The store is shutting down.");
@@ -57,10 +56,10 @@ internal sealed class WriteQueue(int maxQueuedSpans, int maxBatchSpans)
     /// The writer loop: waits for work, then hands <paramref name="write"/> every write waiting (up to the batch
     /// size) and settles each request with the outcome. Ends when the queue is completed and drained.
     /// </summary>
-    public async Task RunWriterAsync(Func<IReadOnlyList<SpanRecord>, Task> write, Action<Exception, int> onFailure)
+    public async Task RunWriterAsync(Func<IReadOnlyList<T>, Task> write, Action<Exception, int> onFailure)
     {
         var batch = new List<PendingWrite>();
-        var spans = new List<SpanRecord>();
+        var spans = new List<T>();
         while (await _items.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (spans.Count < maxBatchSpans && _items.Reader.TryRead(out var item))
@@ -120,16 +119,16 @@ internal sealed class WriteQueue(int maxQueuedSpans, int maxBatchSpans)
         Task RunAsync();
     }
 
-    private sealed class PendingWrite(IReadOnlyList<SpanRecord> spans) : WorkItem
+    private sealed class PendingWrite(IReadOnlyList<T> spans) : WorkItem
     {
-        public IReadOnlyList<SpanRecord> Spans { get; } = spans;
+        public IReadOnlyList<T> Spans { get; } = spans;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class Maintenance<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken) : WorkItem, IMaintenance
+    private sealed class Maintenance<TResult>(Func<CancellationToken, Task<TResult>> action, CancellationToken cancellationToken) : WorkItem, IMaintenance
     {
-        public TaskCompletionSource<T> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public async Task RunAsync()
         {

@@ -192,6 +192,9 @@ public abstract class SpanStoreContractTests
         var store = await harness.OpenAsync();
         var start = DateTime.UtcNow.AddMinutes(-10);
         var written = new System.Collections.Concurrent.ConcurrentBag<string>();
+        // Ten prompts shared by every writer, in a different order in each request: content rows two
+        // transactions insert at once (in PostgreSQL, a lock-order deadlock unless inserted in key order).
+        var prompts = Enumerable.Range(0, 10).Select(p => $$"""{"gen_ai.input.messages":"{{LongText($"shared prompt {p} ", 2000)}}"}""").ToArray();
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
         {
@@ -200,7 +203,8 @@ public abstract class SpanStoreContractTests
                 var traceId = NewTraceId();
                 var root = Span(traceId, $"w{writer}", start.AddMilliseconds(writer * 1000 + request));
                 var spans = new List<SpanRecord> { root };
-                spans.AddRange(Enumerable.Range(0, 9).Select(i => Chat(traceId, root.SpanId, root.StartTime.AddTicks(i * 10), 10, 1, 0.001)));
+                spans.AddRange(Enumerable.Range(0, 9).Select(i =>
+                    Chat(traceId, root.SpanId, root.StartTime.AddTicks(i * 10), 10, 1, 0.001, attributes: prompts[(writer * 7 + request * 3 + i * (writer + 1)) % prompts.Length])));
                 await store.WriteAsync(spans, Ct);
                 written.Add(traceId);
             }
@@ -210,6 +214,7 @@ public abstract class SpanStoreContractTests
         Assert.Equal(written.Order(), list.Select(t => t.TraceId).Order());
         Assert.All(list, t => Assert.Equal(10, t.SpanCount));
         Assert.Equal(200 * 90, list.Sum(t => t.InputTokens));
+        Assert.Equal(10L, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM content")));
     }
 
     [Fact]

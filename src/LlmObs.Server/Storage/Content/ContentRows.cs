@@ -26,7 +26,7 @@ internal static class ContentRows
         return hashes.Count == 0 ? null : (first, last, hashes.ToList());
     }
 
-    public static SpanRecord Reassemble(SpanRecord span, string? refs, IReadOnlyDictionary<string, string> content)
+    public static SpanRecord Reassemble(SpanRecord span, string? refs, IReadOnlyDictionary<string, byte[]> content)
     {
         if (refs is null)
         {

@@ -15,7 +15,7 @@ namespace LlmObs.Server.Storage.DuckDb;
 internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IHostedService, IAsyncDisposable
 {
     private readonly DuckDBConnection _connection;
-    private readonly WriteQueue _queue;
+    private readonly WriteQueue<SplitSpan> _queue;
     private readonly LargeValueSplitter _splitter;
     private readonly ILogger<DuckDbSpanStore> _logger;
     private Task? _writer;
@@ -25,7 +25,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IHostedSer
     {
         _logger = logger;
         _splitter = new LargeValueSplitter(storage.Value.LargeValueBytes);
-        _queue = new WriteQueue(storage.Value.MaxQueuedSpans, storage.Value.MaxBatchSpans);
+        _queue = new WriteQueue<SplitSpan>(storage.Value.MaxQueuedSpans, storage.Value.MaxBatchSpans);
         var directory = Path.GetFullPath(options.Value.DataDirectory);
         Directory.CreateDirectory(directory);
         DatabasePath = Path.Combine(directory, "llmobs.duckdb");
@@ -57,19 +57,22 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IHostedSer
         }
     }
 
-    public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken) => _queue.WriteAsync(spans, cancellationToken);
+    // Large values are split off on the request's thread, in parallel, leaving the single writer only the database work.
+    public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken) =>
+        _queue.WriteAsync(spans.Select(_splitter.Split).ToList(), cancellationToken);
 
-    private Task WriteBatchAsync(IReadOnlyList<SpanRecord> spans)
+    private Task WriteBatchAsync(IReadOnlyList<SplitSpan> spans)
     {
         var rows = new List<SplitSpan>(spans.Count);
         var seen = new HashSet<(string, string)>();
         DateTime min = DateTime.MaxValue, max = DateTime.MinValue;
-        foreach (var span in spans)
+        foreach (var row in spans)
         {
+            var span = row.Span;
             // A retry can arrive while the first attempt still waits in the queue: keep one of them.
             if (seen.Add((span.TraceId, span.SpanId)))
             {
-                rows.Add(_splitter.Split(span));
+                rows.Add(row);
                 min = span.StartTime < min ? span.StartTime : min;
                 max = span.StartTime > max ? span.StartTime : max;
             }
@@ -243,11 +246,11 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IHostedSer
         return rows.Select(r => new StoredSpan(ContentRows.Reassemble(r.Span, r.Refs, content))).ToList();
     }
 
-    private static async Task<IReadOnlyDictionary<string, string>> ReadContentAsync(
+    private static async Task<IReadOnlyDictionary<string, byte[]>> ReadContentAsync(
         DuckDBConnection connection, List<(SpanRecord Span, string? Refs)> rows, CancellationToken cancellationToken)
     {
         var wanted = ContentRows.Wanted(rows);
-        var content = new Dictionary<string, string>();
+        var content = new Dictionary<string, byte[]>();
         if (wanted is not { } w)
         {
             return content;

@@ -1,4 +1,3 @@
-using LlmObs.Server.Ingest;
 using LlmObs.Server.Storage.Content;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,7 +10,7 @@ namespace LlmObs.Server.Storage.Postgres;
 /// (and counted) once. The connection is kept so the temp tables are made once, and dropped on any error so the
 /// next batch starts on a fresh one (after a PostgreSQL restart, say).
 /// </summary>
-internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions, LargeValueSplitter splitter) : IAsyncDisposable
+internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions) : IAsyncDisposable
 {
     // The columns this writer fills, in COPY order; a column added by a later migration is left to its default.
     internal const string SpanColumns = """
@@ -22,39 +21,61 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
 
     private NpgsqlConnection? _connection;
 
-    public async Task WriteAsync(IReadOnlyList<SpanRecord> spans)
+    public async Task WriteAsync(IReadOnlyList<SplitSpan> spans)
     {
+        // A retry can arrive while the first attempt still waits in the queue: keep one of them.
         var rows = new List<SplitSpan>(spans.Count);
         var seen = new HashSet<(string, string)>();
-        foreach (var span in spans)
+        foreach (var row in spans)
         {
-            if (seen.Add((span.TraceId, span.SpanId)))
+            if (seen.Add((row.Span.TraceId, row.Span.SpanId)))
             {
-                rows.Add(splitter.Split(span));
+                rows.Add(row);
             }
         }
 
         await partitions.EnsureAsync(rows.Select(r => LargeValueSplitter.DayOf(r.Span.StartTime)), CancellationToken.None).ConfigureAwait(false);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var connection = _connection ??= await OpenAsync().ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-            await CopySpansAsync(connection, rows).ConfigureAwait(false);
-            var blobs = await CopyContentAsync(connection, rows).ConfigureAwait(false);
-            await PostgresSchema.ExecuteAsync(connection, $"INSERT INTO spans ({SpanColumns}) SELECT {SpanColumns} FROM spans_staging ON CONFLICT DO NOTHING", CancellationToken.None).ConfigureAwait(false);
-            if (blobs > 0)
+            try
             {
-                await PostgresSchema.ExecuteAsync(connection, "INSERT INTO content (day, hash, length, data) SELECT day, hash, length, data FROM content_staging ON CONFLICT DO NOTHING", CancellationToken.None).ConfigureAwait(false);
+                await WriteOnceAsync(rows).ConfigureAwait(false);
+                return;
             }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+                // Cannot happen between LlmObs writers (they insert in key order), but another client of the database might.
+                await DropConnectionAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await DropConnectionAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
 
-            // synchronous_commit: the commit returns once the WAL is flushed; only then is the batch acknowledged.
-            await transaction.CommitAsync().ConfigureAwait(false);
-        }
-        catch
+    private async Task WriteOnceAsync(List<SplitSpan> rows)
+    {
+        var connection = _connection ??= await OpenAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await CopySpansAsync(connection, rows).ConfigureAwait(false);
+        var blobs = await CopyContentAsync(connection, rows).ConfigureAwait(false);
+
+        // In key order: two writers inserting the same keys (a retry racing its original, one prompt in two
+        // batches) then wait on each other in the same order instead of deadlocking.
+        await PostgresSchema.ExecuteAsync(connection,
+            $"INSERT INTO spans ({SpanColumns}) SELECT {SpanColumns} FROM spans_staging ORDER BY trace_id, span_id, start_time ON CONFLICT DO NOTHING",
+            CancellationToken.None).ConfigureAwait(false);
+        if (blobs > 0)
         {
-            await DropConnectionAsync().ConfigureAwait(false);
-            throw;
+            await PostgresSchema.ExecuteAsync(connection,
+                "INSERT INTO content (day, hash, length, data) SELECT day, hash, length, data FROM content_staging ORDER BY day, hash ON CONFLICT DO NOTHING",
+                CancellationToken.None).ConfigureAwait(false);
         }
+
+        // synchronous_commit: the commit returns once the WAL is flushed; only then is the batch acknowledged.
+        await transaction.CommitAsync().ConfigureAwait(false);
     }
 
     private async Task<NpgsqlConnection> OpenAsync()

@@ -16,7 +16,7 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IHostedS
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresPartitions _partitions;
-    private readonly WriteQueue _queue;
+    private readonly WriteQueue<SplitSpan> _queue;
     private readonly LargeValueSplitter _splitter;
     private readonly int _writerCount;
     private readonly TimeProvider _time;
@@ -36,7 +36,7 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IHostedS
 
         _dataSource = NpgsqlDataSource.Create(storage.ConnectionString);
         _partitions = new PostgresPartitions(_dataSource);
-        _queue = new WriteQueue(storage.MaxQueuedSpans, storage.MaxBatchSpans);
+        _queue = new WriteQueue<SplitSpan>(storage.MaxQueuedSpans, storage.MaxBatchSpans);
         _splitter = new LargeValueSplitter(storage.LargeValueBytes);
         _writerCount = Math.Max(1, storage.PostgresWriters);
         _time = time;
@@ -57,7 +57,7 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IHostedS
         var loops = new List<Task>();
         for (var i = 0; i < _writerCount; i++)
         {
-            var writer = new PostgresBatchWriter(_dataSource, _partitions, _splitter);
+            var writer = new PostgresBatchWriter(_dataSource, _partitions);
             _batchWriters.Add(writer);
             loops.Add(Task.Run(() => _queue.RunWriterAsync(writer.WriteAsync, (ex, requests) =>
                 _logger.LogError(ex, "Writing {Count} requests to PostgreSQL failed; they were not acknowledged (clients retry on 503).", requests))));
@@ -75,7 +75,9 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IHostedS
         }
     }
 
-    public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken) => _queue.WriteAsync(spans, cancellationToken);
+    // Large values are split off on the request's thread, so the writers' connections only wait on PostgreSQL.
+    public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken) =>
+        _queue.WriteAsync(spans.Select(_splitter.Split).ToList(), cancellationToken);
 
     public async Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken)
     {
@@ -126,7 +128,7 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IHostedS
             }
         }
 
-        var content = new Dictionary<string, string>();
+        var content = new Dictionary<string, byte[]>();
         if (ContentRows.Wanted(rows) is { } wanted)
         {
             await using var command = _dataSource.CreateCommand(

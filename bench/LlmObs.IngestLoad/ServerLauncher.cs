@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LlmObs.IngestLoad;
+
+/// <summary>Starts the Release build of LlmObs.Server on a free loopback port with the engine asked for.</summary>
+internal static class ServerLauncher
+{
+    public static async Task<(Process Server, string Url)> StartAsync(string engine, string dataDirectory, string? postgres)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "LlmObs.sln")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Run from inside the repository.");
+        }
+
+        var dll = Path.Combine(root, "src/LlmObs.Server/bin/Release/net10.0/LlmObs.Server.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("Build the server first: dotnet build -c Release src/LlmObs.Server", dll);
+        }
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var info = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, UseShellExecute = false };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["LlmObs__DataDirectory"] = dataDirectory;
+        info.Environment["LlmObs__Storage__Provider"] = engine;
+        if (postgres is not null)
+        {
+            info.Environment["LlmObs__Storage__ConnectionString"] = postgres;
+        }
+
+        var server = Process.Start(info)!;
+        var url = $"http://127.0.0.1:{port}";
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    return (server, url);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // starting
+            }
+
+            await Task.Delay(100);
+        }
+
+        server.Kill(entireProcessTree: true);
+        throw new TimeoutException("LlmObs.Server did not become healthy.");
+    }
+}

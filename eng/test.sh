@@ -49,7 +49,7 @@ stop_postgres() {
 }
 trap stop_postgres EXIT
 
-ensure_packages postgresql
+ensure_packages postgresql chromium
 start_postgres
 
 rm -rf "$results"

@@ -18,6 +18,7 @@ namespace LlmObs.Server.Tests.Query;
 ///   T3     day 2 09:00       worker   alice on call  C3 chat claude-sonnet-4/anthropic summarise 0.02, 3000/1500/300, 600 ms, 100 ms
 ///                            (project "support"; the prompt mentions "The Refund Policy")
 ///   T4     day 2 12:00       rag      none           C4 chat gpt-4o-mini/openai ask 0.004, 500/100/50, 100 ms
+///                            (the prompt holds HTML and non-ASCII text: "Is the &lt;b&gt;Café&lt;/b&gt; open on Sundays?")
 /// </summary>
 public static class QuerySeed
 {
@@ -67,7 +68,8 @@ public static class QuerySeed
         yield return Export("rag", null,
             Root(T4, t4Root, "POST /ask", t4Start, 150),
             Call(T4, C4, t4Root, "chat gpt-4o-mini", t4Start.AddMilliseconds(20), 100, "chat", "openai", "gpt-4o-mini", "ask",
-                cost: 0.004, input: 500, cacheRead: 100, output: 50));
+                cost: 0.004, input: 500, cacheRead: 100, output: 50,
+                content: ("Be brief.", "Is the <b>Café</b> open on Sundays?", "Yes.")));
     }
 
     private static ExportTraceServiceRequest Export(string service, string? project, params OtlpSpan[] spans)

@@ -53,6 +53,8 @@ public abstract class SeededQueryTests(SeededServerFixture fixture)
     [InlineData("minCost=0.02", "C2 C3")]
     [InlineData("minLatencyMs=500", "C2 C3")]
     [InlineData("q=refund%20POLICY", "C3")]
+    [InlineData("q=%3Cb%3ECaf%C3%A9%3C%2Fb%3E", "C4")] // stored JSON-escaped: \u003Cb\u003ECaf\u00E9
+    [InlineData("q=%3Cb%3ECAF%C3%A9", "C4")]
     [InlineData("project=support", "C3")]
     [InlineData("feature=ask&model=gpt-4o-mini&minCost=0.005", "C1")]
     [InlineData("user=alice&feature=summarise", "C3")]

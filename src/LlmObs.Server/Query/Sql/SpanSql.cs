@@ -33,7 +33,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         if (filter.Status == StatusFilter.Ok) having.Add("NOT bool_or(s.status_code = 2)");
         if (filter.MinCostUsd is { } minCost) having.Add($"coalesce(sum(s.cost_usd), 0) >= {p.Add(minCost)}");
         if (filter.MinLatencyMs is { } minLatency) having.Add($"{d.MillisecondsBetween("min(s.start_time)", "max(s.end_time)")} >= {p.Add(minLatency)}");
-        if (filter.Text is { } text) having.Add($"bool_or({d.ContainsIgnoreCase(d.AsText("s.attributes"), p.Add(text))})");
+        if (filter.Text is { } text) having.Add($"bool_or({TextMatch("s", text, p)})");
 
         var root = "s.parent_span_id IS NULL";
         var sql = $"""
@@ -224,7 +224,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         if (filter.Status == StatusFilter.Ok) where.Append(" AND s.status_code <> 2");
         if (filter.MinCostUsd is { } minCost) where.Append($" AND s.cost_usd >= {p.Add(minCost)}");
         if (filter.MinLatencyMs is { } minLatency) where.Append($" AND s.duration_ms >= {p.Add(minLatency)}");
-        if (filter.Text is { } text) where.Append($" AND {d.ContainsIgnoreCase(d.AsText("s.attributes"), p.Add(text))}");
+        if (filter.Text is { } text) where.Append($" AND {TextMatch("s", text, p)}");
         var userFilter = filter.User is { } user ? $"WHERE coalesce(scoped.own_user, trace_users.user_id) = {p.Add(user)}" : "";
 
         return $"""
@@ -251,6 +251,10 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
             )
             """;
     }
+
+    /// <summary>The text in any of the forms it is stored in (see <see cref="SearchNeedles"/>); each form is a parameter.</summary>
+    private string TextMatch(string alias, string text, SqlParameters p) =>
+        "(" + string.Join(" OR ", SearchNeedles.For(text).Select(needle => dialect.ContainsIgnoreCase(dialect.AsText(alias + ".attributes"), p.Add(needle)))) + ")";
 
     private string PercentileColumns(string column) =>
         $"count({column}), {dialect.Percentile(column, 0.5)}, {dialect.Percentile(column, 0.95)}, {dialect.Percentile(column, 0.99)}, max({column}), avg({column})";

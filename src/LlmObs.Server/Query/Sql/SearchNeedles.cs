@@ -1,0 +1,31 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace LlmObs.Server.Query.Sql;
+
+/// <summary>
+/// The forms a searched text takes inside the stored attributes JSON. Attribute values are written with
+/// System.Text.Json's default encoder, which escapes HTML-sensitive and non-ASCII characters (<c>&lt;</c> is
+/// stored as <c>\u003C</c>), and prompts and completions are JSON inside that JSON, escaped twice. Searching for
+/// each form finds the text as the user typed it without parsing every row's JSON.
+/// </summary>
+internal static class SearchNeedles
+{
+    private static readonly JsonSerializerOptions Default = new();
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IReadOnlyList<string> For(string text)
+    {
+        var relaxed = Escape(text, Relaxed);
+        var strict = Escape(text, Default);
+        var forms = new[] { text, strict, Escape(strict, Default), Escape(relaxed, Default) };
+        return forms.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    // The body of a JSON string literal holding the text.
+    private static string Escape(string text, JsonSerializerOptions options)
+    {
+        var literal = JsonSerializer.Serialize(text, options);
+        return literal[1..^1];
+    }
+}

@@ -12,6 +12,7 @@ public static class LlmObsBuilderExtensions
     private const string DashboardResourceName = "aspire-dashboard";
     private const string StorageProviderVariable = "LlmObs__Storage__Provider";
     private const string ConnectionName = "llmobs";
+    private const int ContainerHttpPort = 8080;
 
     /// <summary>
     /// Adds the LlmObs server and routes the OpenTelemetry export of every other resource through it.
@@ -35,12 +36,14 @@ public static class LlmObsBuilderExtensions
         var resource = new LlmObsResource(name, LlmObsServerLocator.Locate(builder.Configuration["LlmObs:ServerPath"]));
         var llmobs = builder.AddResource(resource)
             .WithArgs(resource.ServerPath)
-            .WithHttpEndpoint(name: LlmObsResource.HttpEndpointName)
+            .WithHttpEndpoint(name: LlmObsResource.HttpEndpointName, targetPort: builder.ExecutionContext.IsPublishMode ? ContainerHttpPort : null)
             .WithEnvironment(context =>
             {
+                // Loopback on the developer's machine (no API key needed there); every interface inside a container.
+                var host = context.ExecutionContext.IsPublishMode ? "+" : "localhost";
                 var http = resource.PrimaryEndpoint;
                 context.EnvironmentVariables["ASPNETCORE_URLS"] =
-                    ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}");
+                    ReferenceExpression.Create($"http://{host}:{http.Property(EndpointProperty.TargetPort)}");
             })
             .WithOtlpExporter()
             .WithEnvironment(context => ForwardToDashboard(context, resource))
@@ -56,7 +59,13 @@ public static class LlmObsBuilderExtensions
                 context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/traces", DisplayText = "Traces", Endpoint = http });
                 context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/dashboard", DisplayText = "Cost dashboard", Endpoint = http });
             })
-            .WithDataDirectory(Path.Combine(builder.AppHostDirectory, ".llmobs", name));
+            .PublishAsDockerFile();
+
+        // Run mode keeps data beside the AppHost; a published container keeps it in its /data volume.
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            llmobs.WithDataDirectory(Path.Combine(builder.AppHostDirectory, ".llmobs", name));
+        }
 
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {

@@ -162,6 +162,37 @@ public sealed class LlmObsResourceTests
         Assert.Throws<ArgumentOutOfRangeException>(() => llmobs.WithFeatureSampling("launch", -0.1));
     }
 
+    [Fact]
+    public async Task Published_LlmObs_is_a_container_built_from_the_servers_Dockerfile()
+    {
+        var output = Directory.CreateTempSubdirectory("llmobs-manifest-");
+        try
+        {
+            var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+            {
+                DisableDashboard = true,
+                Args = ["--publisher", "manifest", "--output-path", Path.Combine(output.FullName, "aspire-manifest.json")],
+            });
+            builder.AddLlmObservability();
+            using var app = builder.Build();
+            await app.RunAsync(TestContext.Current.CancellationToken);
+
+            using var manifest = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output.FullName, "aspire-manifest.json"), TestContext.Current.CancellationToken));
+            var llmobs = manifest.RootElement.GetProperty("resources").GetProperty("llmobs");
+            Assert.Equal("container.v1", llmobs.GetProperty("type").GetString());
+            var build = llmobs.GetProperty("build");
+            Assert.EndsWith("Dockerfile", build.GetProperty("dockerfile").GetString());
+            var context = Path.GetFullPath(build.GetProperty("context").GetString()!, output.FullName);
+            Assert.True(File.Exists(Path.Combine(context, "Dockerfile")), $"The build context {context} holds the Dockerfile.");
+            Assert.Equal(8080, llmobs.GetProperty("bindings").GetProperty("http").GetProperty("targetPort").GetInt32());
+            Assert.Equal("http://+:{llmobs.bindings.http.targetPort}", llmobs.GetProperty("env").GetProperty("ASPNETCORE_URLS").GetString());
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
     private static async Task<IReadOnlyDictionary<string, string>> ResolveStartedEnvironmentAsync(IDistributedApplicationBuilder builder, LlmObsResource resource)
     {
         using var app = builder.Build();

@@ -22,6 +22,9 @@ internal interface ISpanQueries
 
     Task<IReadOnlyList<ModelLatency>> LatencyByModelAsync(SpanFilter filter, CancellationToken cancellationToken);
 
+    /// <summary>Latency percentiles of all model calls together.</summary>
+    Task<Percentiles> LatencyAsync(SpanFilter filter, CancellationToken cancellationToken);
+
     Task<ErrorRates> ErrorRateAsync(SpanFilter filter, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<TokenBucket>> TokensOverTimeAsync(SpanFilter filter, TimeBucket bucket, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using LlmObs.Server.Storage.DuckDb;
+using LlmObs.Server.Storage.Maintenance;
 using LlmObs.Server.Storage.Postgres;
 using LlmObs.Server.Storage.Retention;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,11 +38,12 @@ internal static class StorageServiceCollectionExtensions
         return services;
     }
 
-    private static void Register<TStore>(IServiceCollection services) where TStore : class, ISpanStore, IRetentionTarget, IHostedService
+    private static void Register<TStore>(IServiceCollection services) where TStore : class, ISpanStore, IRetentionTarget, IStoreMaintenance, IHostedService
     {
         services.AddSingleton<TStore>();
         services.AddSingleton<ISpanStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IRetentionTarget>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IStoreMaintenance>(sp => sp.GetRequiredService<TStore>());
         services.AddHostedService(sp => sp.GetRequiredService<TStore>());
     }
 }

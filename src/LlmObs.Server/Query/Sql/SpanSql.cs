@@ -157,6 +157,18 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         return new SqlStatement(sql, p.Values);
     }
 
+    public SqlStatement Latency(SpanFilter filter)
+    {
+        var p = new SqlParameters(dialect);
+        var sql = $"""
+            {CallsCte(filter, p)}
+            SELECT {PercentileColumns("duration_ms")}
+            FROM calls
+            WHERE llm_kind = 'llm'
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
     public SqlStatement ErrorRate(SpanFilter filter)
     {
         var p = new SqlParameters(dialect);

@@ -47,6 +47,9 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source) : ISpanQueries
         await ReadAsync((await SqlAsync(cancellationToken)).LatencyByModel(filter),
             r => new ModelLatency(String(r, 0), Long(r, 1) ?? 0, ReadPercentiles(r, 1), ReadPercentiles(r, 7)), cancellationToken);
 
+    public async Task<Percentiles> LatencyAsync(SpanFilter filter, CancellationToken cancellationToken) =>
+        (await ReadAsync((await SqlAsync(cancellationToken)).Latency(filter), r => ReadPercentiles(r, 0), cancellationToken)).Single();
+
     public async Task<ErrorRates> ErrorRateAsync(SpanFilter filter, CancellationToken cancellationToken)
     {
         var rows = await ReadAsync((await SqlAsync(cancellationToken)).ErrorRate(filter), r => (

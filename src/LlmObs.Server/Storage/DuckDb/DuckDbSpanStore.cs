@@ -1,7 +1,9 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
+using LlmObs.Pricing;
 using LlmObs.Server.Ingest;
 using LlmObs.Server.Storage.Content;
+using LlmObs.Server.Storage.Maintenance;
 using LlmObs.Server.Storage.Retention;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +14,7 @@ namespace LlmObs.Server.Storage.DuckDb;
 /// through one writer that appends everything waiting in a single transaction (DuckDB has one writer anyway),
 /// and each request is acknowledged when the transaction that holds its spans has committed.
 /// </summary>
-internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IHostedService, IAsyncDisposable
+internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMaintenance, IHostedService, IAsyncDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly WriteQueue<SplitSpan> _queue;
@@ -336,6 +338,45 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IHostedSer
     private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static long? NullableLong(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    public Task<long> ClearAsync(CancellationToken cancellationToken) =>
+        _queue.RunAsync(_ =>
+        {
+            using var count = _connection.CreateCommand();
+            count.CommandText = "SELECT count(*) FROM spans";
+            var removed = Convert.ToInt64(count.ExecuteScalar());
+            DuckDbSchema.Execute(_connection, "DELETE FROM spans");
+            DuckDbSchema.Execute(_connection, "DELETE FROM content");
+            DuckDbSchema.Execute(_connection, "CHECKPOINT");
+            return Task.FromResult(removed);
+        }, cancellationToken);
+
+    // On the writer: the new costs are appended to a temp table and applied in one UPDATE … FROM.
+    public Task<long> RecomputeCostsAsync(PriceCatalog catalog, CancellationToken cancellationToken) =>
+        _queue.RunAsync(_ =>
+        {
+            DuckDbSchema.Execute(_connection, "CREATE OR REPLACE TEMP TABLE cost_recompute (trace_id VARCHAR, span_id VARCHAR, cost_usd DOUBLE)");
+            long priced = 0;
+            using (var select = _connection.CreateCommand())
+            {
+                select.CommandText = CostRecomputation.CandidatesSql;
+                using var reader = select.ExecuteReader();
+                using var appender = _connection.CreateAppender("cost_recompute");
+                foreach (var (traceId, spanId, _, cost) in CostRecomputation.Price(reader, catalog))
+                {
+                    appender.CreateRow().AppendValue(traceId).AppendValue(spanId).AppendValue(cost).EndRow();
+                    priced++;
+                }
+            }
+
+            DuckDbSchema.Execute(_connection, """
+                UPDATE spans SET cost_usd = r.cost_usd, cost_source = 'server'
+                FROM cost_recompute r
+                WHERE spans.trace_id = r.trace_id AND spans.span_id = r.span_id
+                """);
+            DuckDbSchema.Execute(_connection, "DROP TABLE cost_recompute");
+            return Task.FromResult(priced);
+        }, cancellationToken);
 
     public Task<RetentionResult> ApplyRetentionAsync(RetentionPolicy policy, DateTime now, CancellationToken cancellationToken) =>
         _queue.RunAsync(_ => Task.FromResult(ApplyRetention(policy, now)), cancellationToken);

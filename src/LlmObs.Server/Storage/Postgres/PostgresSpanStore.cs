@@ -1,5 +1,7 @@
+using LlmObs.Pricing;
 using LlmObs.Server.Ingest;
 using LlmObs.Server.Storage.Content;
+using LlmObs.Server.Storage.Maintenance;
 using LlmObs.Server.Storage.Retention;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,7 +14,7 @@ namespace LlmObs.Server.Storage.Postgres;
 /// several connections at once, since PostgreSQL takes concurrent writers; each request is acknowledged when
 /// the transaction holding its spans has committed.
 /// </summary>
-internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IHostedService, IAsyncDisposable
+internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMaintenance, IHostedService, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresPartitions _partitions;
@@ -227,6 +229,66 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IHostedS
         }
 
         return new RetentionResult(removed, size);
+    }
+
+    public async Task<long> ClearAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM spans", connection, transaction);
+        var removed = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var truncate = new NpgsqlCommand("TRUNCATE spans, content", connection, transaction);
+        await truncate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
+    // The new costs are copied into a temp table and applied in one UPDATE … FROM, keyed with start_time so
+    // PostgreSQL only visits the partitions that hold the spans.
+    public async Task<long> RecomputeCostsAsync(PriceCatalog catalog, CancellationToken cancellationToken)
+    {
+        var costs = new List<(string TraceId, string SpanId, DateTime StartTime, double CostUsd)>();
+        await using (var select = _dataSource.CreateCommand(CostRecomputation.CandidatesSql))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            costs.AddRange(CostRecomputation.Price(reader, catalog));
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE cost_recompute (trace_id text, span_id text, start_time timestamptz, cost_usd double precision) ON COMMIT DROP",
+            connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY cost_recompute (trace_id, span_id, start_time, cost_usd) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var (traceId, spanId, startTime, cost) in costs)
+            {
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(traceId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(spanId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(startTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(cost, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var update = new NpgsqlCommand("""
+            UPDATE spans s SET cost_usd = r.cost_usd, cost_source = 'server'
+            FROM cost_recompute r
+            WHERE s.trace_id = r.trace_id AND s.span_id = r.span_id AND s.start_time = r.start_time
+            """, connection, transaction))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return costs.Count;
     }
 
     public async Task<long> GetSizeBytesAsync(CancellationToken cancellationToken)

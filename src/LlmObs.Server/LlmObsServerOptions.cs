@@ -21,7 +21,7 @@ public sealed class ForwardingOptions
     /// <summary>The OTLP endpoint, e.g. <c>http://localhost:4317</c>; forwarding is off when empty.</summary>
     public string? Endpoint { get; set; }
 
-    /// <summary><c>grpc</c> or <c>http/protobuf</c>, with the meaning of <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>.</summary>
+    /// <summary><c>grpc</c>, <c>http/protobuf</c> or <c>http/json</c>, with the meaning of <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>; anything else stops the server at start.</summary>
     public string Protocol { get; set; } = "grpc";
 
     /// <summary>Headers in <c>OTEL_EXPORTER_OTLP_HEADERS</c> form (<c>k1=v1,k2=v2</c>), e.g. the dashboard's API key.</summary>

@@ -5,6 +5,7 @@ using LlmObs.Server.Forwarding;
 using LlmObs.Server.Ingest;
 using LlmObs.Server.Normalization;
 using LlmObs.Server.Otlp;
+using LlmObs.Server.Otlp.Http;
 using LlmObs.Server.Storage;
 using LlmObs.Server.Ui;
 
@@ -21,6 +22,9 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 builder.Services.AddSingleton(PriceCatalog.Default);
 builder.Services.AddSingleton<LlmSpanNormalizer>();
 builder.Services.AddSingleton<OtlpSpanMapper>();
+builder.Services.AddSingleton<OtlpHttpBodyReader>();
+builder.Services.AddSingleton<GatewayEnricher>();
+builder.Services.AddSingleton<TraceIngestPipeline>();
 builder.Services.AddSpanStore(builder.Configuration); // LlmObs:Storage:Provider picks DuckDB (default) or PostgreSQL
 builder.Services.AddSingleton<OtlpForwarder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OtlpForwarder>());

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using LlmObs.Server.Otlp;
 
 namespace LlmObs.Server.Forwarding;
 
@@ -25,7 +26,7 @@ internal sealed class GrpcOtlpTransport : IOtlpTransport
             _headers.Add(key.ToLowerInvariant(), value);
         }
 
-        foreach (var signal in new[] { OtlpSignal.Traces, OtlpSignal.Logs, OtlpSignal.Metrics })
+        foreach (var signal in OtlpSignal.All)
         {
             _methods[signal] = new Method<byte[], byte[]>(MethodType.Unary, signal.GrpcService, "Export", Raw, Raw);
         }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LlmObs.Server.Otlp;
 using Microsoft.Extensions.Options;
 
 namespace LlmObs.Server.Forwarding;
@@ -31,9 +32,7 @@ internal sealed class OtlpForwarder : BackgroundService
         if (Uri.TryCreate(forward.Endpoint, UriKind.Absolute, out var endpoint))
         {
             var headers = ParseHeaders(forward.Headers);
-            _transport = forward.Protocol.StartsWith("http", StringComparison.OrdinalIgnoreCase)
-                ? new HttpProtobufOtlpTransport(endpoint, headers)
-                : new GrpcOtlpTransport(endpoint, headers);
+            _transport = OtlpForwardProtocol.CreateTransport(forward.Protocol, endpoint, headers);
             _logger.LogInformation("Forwarding OTLP to {Endpoint} over {Protocol}.", endpoint, forward.Protocol);
         }
     }

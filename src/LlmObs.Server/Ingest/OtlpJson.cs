@@ -60,7 +60,19 @@ internal static class OtlpJson
         writer.WriteEndObject();
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, AnyValue? value)
+    /// <summary>One attribute value as JSON: a string as a JSON string, a structured value as the object or array it is.</summary>
+    public static string Value(AnyValue? value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteValue(writer, value);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static void WriteValue(Utf8JsonWriter writer, AnyValue? value)
     {
         switch (value?.ValueCase)
         {

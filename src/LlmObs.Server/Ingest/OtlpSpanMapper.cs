@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using LlmObs.Server.Normalization;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
@@ -8,14 +9,16 @@ namespace LlmObs.Server.Ingest;
 internal sealed class OtlpSpanMapper(LlmSpanNormalizer normalizer)
 {
     /// <summary>Maps every valid span; spans without a 16-byte trace id or 8-byte span id are counted as rejected.</summary>
-    public (List<SpanRecord> Spans, int Rejected) Map(ExportTraceServiceRequest request)
+    public MappedTraces Map(ExportTraceServiceRequest request, IngestSource source)
     {
         var spans = new List<SpanRecord>();
+        var llmSpans = new List<NormalizedSpan>();
         var rejected = 0;
         foreach (var resourceSpans in request.ResourceSpans)
         {
             var resourceAttributes = resourceSpans.Resource?.Attributes;
-            var serviceName = ServiceName(resourceAttributes);
+            var serviceName = ResourceString(resourceAttributes, "service.name") ?? "unknown_service";
+            var project = ProjectOf(resourceAttributes, source);
             var resourceJson = resourceAttributes is null ? "{}" : OtlpJson.Attributes(resourceAttributes);
             foreach (var scopeSpans in resourceSpans.ScopeSpans)
             {
@@ -25,6 +28,12 @@ internal sealed class OtlpSpanMapper(LlmSpanNormalizer normalizer)
                     {
                         rejected++;
                         continue;
+                    }
+
+                    var llm = normalizer.Normalize(span);
+                    if (!ReferenceEquals(llm, LlmView.None))
+                    {
+                        llmSpans.Add(new NormalizedSpan(span, llm));
                     }
 
                     var start = UnixNano.ToDateTime(span.StartTimeUnixNano);
@@ -43,31 +52,40 @@ internal sealed class OtlpSpanMapper(LlmSpanNormalizer normalizer)
                         DurationMs = (span.EndTimeUnixNano > span.StartTimeUnixNano ? span.EndTimeUnixNano - span.StartTimeUnixNano : 0) / 1_000_000.0,
                         StatusCode = (int)(span.Status?.Code ?? 0),
                         StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message,
-                        Llm = normalizer.Normalize(span.Attributes),
+                        Llm = llm,
                         AttributesJson = OtlpJson.Attributes(span.Attributes),
                         ResourceJson = resourceJson,
                         EventsJson = OtlpJson.Events(span.Events),
+                        Project = project,
                     });
                 }
             }
         }
 
-        return (spans, rejected);
+        return new MappedTraces(spans, llmSpans, rejected);
     }
 
-    private static string ServiceName(Google.Protobuf.Collections.RepeatedField<KeyValue>? attributes)
+    // The resource names its project before the request does: one export (from a collector) can carry many
+    // resources, each of which knows where it belongs, while a header is one setting for the whole batch.
+    private static string ProjectOf(RepeatedField<KeyValue>? resourceAttributes, IngestSource source) =>
+        ResourceString(resourceAttributes, "openinference.project.name")
+        ?? ResourceString(resourceAttributes, "llmobs.project")
+        ?? (string.IsNullOrWhiteSpace(source.ProjectHeader) ? null : source.ProjectHeader.Trim())
+        ?? SpanRecord.DefaultProject;
+
+    private static string? ResourceString(RepeatedField<KeyValue>? attributes, string key)
     {
         if (attributes is not null)
         {
             foreach (var attribute in attributes)
             {
-                if (attribute.Key == "service.name" && attribute.Value?.StringValue is { Length: > 0 } name)
+                if (attribute.Key == key && attribute.Value?.StringValue is { Length: > 0 } value)
                 {
-                    return name;
+                    return value;
                 }
             }
         }
 
-        return "unknown_service";
+        return null;
     }
 }

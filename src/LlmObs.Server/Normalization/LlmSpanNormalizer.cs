@@ -1,124 +1,104 @@
-using Google.Protobuf.Collections;
 using LlmObs.Pricing;
 using LlmObs.Semantics;
 using LlmObs.Server.Ingest;
-using OpenTelemetry.Proto.Common.V1;
+using LlmObs.Server.Normalization.Conventions;
+using OpenTelemetry.Proto.Trace.V1;
 
 namespace LlmObs.Server.Normalization;
 
 /// <summary>
-/// Reads the canonical LLM view out of a span's attributes, and prices the span when the sender did not.
+/// Reads the one canonical LLM view out of a span, whichever convention produced it, and prices the span with the
+/// shared catalog when the sender did not.
 /// </summary>
 internal sealed class LlmSpanNormalizer(PriceCatalog catalog)
 {
-    public LlmView Normalize(RepeatedField<KeyValue> attributes)
-    {
-        string? operation = null, provider = null, system = null, requestModel = null, responseModel = null, feature = null, costSource = null;
-        long? input = null, output = null, cacheRead = null, cacheWrite = null, reasoning = null, legacyPrompt = null, legacyCompletion = null;
-        double? cost = null;
+    // Most specific first: OpenLLMetry and the Vercel AI SDK also write some gen_ai.* names, and their own reading
+    // of a span (its kind, its content) is the better one. GenAI, the shared vocabulary, fills in the rest.
+    private static readonly ILlmConvention[] Conventions =
+    [
+        new OpenInferenceConvention(),
+        new LangfuseConvention(),
+        new VercelAiConvention(),
+        new TraceloopConvention(),
+        new GenAiConvention(),
+    ];
 
-        foreach (var attribute in attributes)
+    public LlmView Normalize(Span span)
+    {
+        var attributes = new SpanAttributes(span.Attributes);
+        var draft = new LlmViewDraft();
+        foreach (var convention in Conventions)
         {
-            var value = attribute.Value;
-            switch (attribute.Key)
+            if (convention.Recognises(attributes, span))
             {
-                case GenAiAttributes.OperationName: operation = AsString(value); break;
-                case GenAiAttributes.ProviderName: provider = AsString(value); break;
-                case GenAiAttributes.System: system = AsString(value); break;
-                case GenAiAttributes.RequestModel: requestModel = AsString(value); break;
-                case GenAiAttributes.ResponseModel: responseModel = AsString(value); break;
-                case GenAiAttributes.InputTokens: input = AsLong(value); break;
-                case GenAiAttributes.OutputTokens: output = AsLong(value); break;
-                case "gen_ai.usage.prompt_tokens": legacyPrompt = AsLong(value); break;
-                case "gen_ai.usage.completion_tokens": legacyCompletion = AsLong(value); break;
-                case GenAiAttributes.CacheReadTokens: cacheRead = AsLong(value); break;
-                case "gen_ai.usage.cache_creation.input_tokens": cacheWrite = AsLong(value); break;
-                case GenAiAttributes.ReasoningTokens: reasoning = AsLong(value); break;
-                case LlmObsAttributes.CostTotal: cost = AsDouble(value); break;
-                case GenAiAttributes.UsageCost: cost ??= AsDouble(value); break;
-                case LlmObsAttributes.CostSource: costSource = AsString(value); break;
-                case LlmObsAttributes.Feature: feature = AsString(value); break;
+                draft.Convention ??= convention.Name;
+                convention.Read(attributes, span, draft);
             }
         }
 
-        provider ??= system;
-        input ??= legacyPrompt;
-        output ??= legacyCompletion;
-        if (operation is null && provider is null)
+        if (draft.Convention is null)
         {
             return LlmView.None;
         }
 
-        var model = responseModel ?? requestModel;
-        if (cost is not null)
-        {
-            costSource = costSource == "provider" ? "provider" : "client";
-        }
-        else if (model is not null && (input is not null || output is not null))
-        {
-            var usage = new TokenUsage
-            {
-                InputTokens = input ?? 0,
-                OutputTokens = output ?? 0,
-                CacheReadTokens = cacheRead ?? 0,
-                CacheWriteTokens = cacheWrite ?? 0,
-                ReasoningTokens = reasoning ?? 0,
-            };
-            if (catalog.ComputeCost(model, provider, usage) is { } computed)
-            {
-                cost = computed.Total;
-                costSource = "server";
-            }
-        }
-
-        return new LlmView
-        {
-            SpanKind = KindOf(operation),
-            Operation = operation,
-            Provider = provider,
-            Model = model,
-            InputTokens = input,
-            OutputTokens = output,
-            CacheReadTokens = cacheRead,
-            CacheWriteTokens = cacheWrite,
-            ReasoningTokens = reasoning,
-            CostUsd = cost,
-            CostSource = costSource,
-            Feature = feature,
-        };
+        // A span of no known operation but with a model or tokens is a model call under an older or partial naming.
+        draft.Kind ??= draft.Model is not null || draft.HasTokens ? SpanKinds.Llm : SpanKinds.Other;
+        ReadLlmObsAttributes(attributes, draft);
+        draft.User ??= attributes.String("user.id") ?? attributes.String("enduser.id");
+        draft.Session ??= attributes.String("session.id");
+        draft.Failed |= span.Status?.Code == Status.Types.StatusCode.Error;
+        Price(draft);
+        return draft.ToView();
     }
 
-    private static string KindOf(string? operation) => operation switch
+    /// <summary>What LlmObs's own service side writes: the client-computed cost and its breakdown, and the feature.</summary>
+    private static void ReadLlmObsAttributes(SpanAttributes a, LlmViewDraft d)
     {
-        "chat" or "text_completion" or "generate_content" => "llm",
-        "embeddings" => "embedding",
-        "retrieval" => "retrieval",
-        "rerank" => "rerank",
-        "execute_tool" => "tool",
-        "invoke_agent" or "create_agent" => "agent",
-        _ => "llm",
-    };
+        if (a.Double(LlmObsAttributes.CostTotal) is { } total)
+        {
+            // LlmObs's own total is the most deliberate figure a span can carry.
+            d.CostTotal = total;
+            d.CostSource = a.String(LlmObsAttributes.CostSource) == "provider" ? "provider" : "client";
+            d.CostInput = a.Double(LlmObsAttributes.CostInput) ?? d.CostInput;
+            d.CostCachedInput = a.Double(LlmObsAttributes.CostCachedInput) ?? d.CostCachedInput;
+            d.CostCacheWrite = a.Double(LlmObsAttributes.CostCacheWrite) ?? d.CostCacheWrite;
+            d.CostOutput = a.Double(LlmObsAttributes.CostOutput) ?? d.CostOutput;
+            d.CostReasoning = a.Double(LlmObsAttributes.CostReasoning) ?? d.CostReasoning;
+            d.CostCatalog = a.String(LlmObsAttributes.CostCatalog);
+        }
+        else if (d.CostTotal is not null)
+        {
+            d.CostSource ??= "client";
+        }
 
-    private static string? AsString(AnyValue? value) => value?.ValueCase switch
-    {
-        AnyValue.ValueOneofCase.StringValue => value.StringValue,
-        AnyValue.ValueOneofCase.IntValue => value.IntValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        _ => null,
-    };
+        d.Feature ??= a.String(LlmObsAttributes.Feature);
+    }
 
-    private static long? AsLong(AnyValue? value) => value?.ValueCase switch
+    private void Price(LlmViewDraft d)
     {
-        AnyValue.ValueOneofCase.IntValue => value.IntValue,
-        AnyValue.ValueOneofCase.DoubleValue => (long)value.DoubleValue,
-        AnyValue.ValueOneofCase.StringValue when long.TryParse(value.StringValue, out var parsed) => parsed,
-        _ => null,
-    };
+        if (d.CostTotal is not null || d.Model is null || !d.HasTokens || d.Kind is not (SpanKinds.Llm or SpanKinds.Embedding))
+        {
+            return;
+        }
 
-    private static double? AsDouble(AnyValue? value) => value?.ValueCase switch
-    {
-        AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue,
-        AnyValue.ValueOneofCase.IntValue => value.IntValue,
-        AnyValue.ValueOneofCase.StringValue when double.TryParse(value.StringValue, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
-        _ => null,
-    };
+        var usage = new TokenUsage
+        {
+            InputTokens = Math.Max(0, d.InputTokens ?? 0),
+            OutputTokens = Math.Max(0, d.OutputTokens ?? 0),
+            CacheReadTokens = Math.Max(0, d.CacheReadTokens ?? 0),
+            CacheWriteTokens = Math.Max(0, d.CacheWriteTokens ?? 0),
+            ReasoningTokens = Math.Max(0, d.ReasoningTokens ?? 0),
+        };
+        if (catalog.ComputeCost(d.Model, d.Provider, usage) is { } cost)
+        {
+            d.CostTotal = cost.Total;
+            d.CostSource = "server";
+            d.CostInput = cost.Input;
+            d.CostCachedInput = cost.CachedInput;
+            d.CostCacheWrite = cost.CacheWrite;
+            d.CostOutput = cost.Output;
+            d.CostReasoning = cost.Reasoning;
+            d.CostCatalog = catalog.Version;
+        }
+    }
 }

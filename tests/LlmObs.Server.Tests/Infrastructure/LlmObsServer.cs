@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 
@@ -18,6 +19,7 @@ namespace LlmObs.Server.Tests.Infrastructure;
 public sealed class LlmObsServer : IAsyncDisposable
 {
     public const string ProtobufContentType = "application/x-protobuf";
+    public const string JsonContentType = "application/json";
 
     private readonly Factory _factory;
 
@@ -33,9 +35,10 @@ public sealed class LlmObsServer : IAsyncDisposable
     public Uri BaseAddress => Client.BaseAddress!;
 
     /// <summary>Starts a server in memory (TestServer); nothing outside the process can reach it.</summary>
-    public static LlmObsServer StartInMemory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    public static LlmObsServer StartInMemory(
+        string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var factory = new Factory(dataDirectory, settings);
+        var factory = new Factory(dataDirectory, settings, services);
         return new LlmObsServer(factory, factory.CreateClient());
     }
 
@@ -49,6 +52,27 @@ public sealed class LlmObsServer : IAsyncDisposable
         return new LlmObsServer(factory, new HttpClient { BaseAddress = new Uri(address) });
     }
 
+    /// <summary>
+    /// Starts a server on Kestrel as deployed: its HTTP address from <c>urls</c> (as <c>ASPNETCORE_URLS</c> sets it) and
+    /// its own settings (e.g. a gRPC port); every bound address is in <see cref="Addresses"/>.
+    /// </summary>
+    public static LlmObsServer StartOnKestrelWithUrls(string dataDirectory, string urls, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["urls"] = urls };
+        var factory = new Factory(dataDirectory, all);
+        factory.UseKestrel();
+        factory.StartServer();
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new LlmObsServer(factory, new HttpClient { BaseAddress = new Uri(addresses.First()) });
+    }
+
+    /// <summary>The server's services, for tests that reach inside (counters, configured options).</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Every address Kestrel bound; empty for an in-memory server.</summary>
+    public IReadOnlyList<string> Addresses =>
+        _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
     /// <summary>An HttpClient for an OpenTelemetry exporter, answering through <paramref name="recorder"/>'s log.</summary>
     public HttpClient CreateExporterClient(out RecordingHandler recorder)
     {
@@ -59,7 +83,11 @@ public sealed class LlmObsServer : IAsyncDisposable
     public Task<HttpResponseMessage> PostTracesAsync(ExportTraceServiceRequest request) =>
         PostAsync("/v1/traces", request.ToByteArray());
 
-    public Task<HttpResponseMessage> PostAsync(string path, byte[] body, string contentType = ProtobufContentType, string? contentEncoding = null)
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json, IReadOnlyDictionary<string, string>? headers = null) =>
+        PostAsync(path, System.Text.Encoding.UTF8.GetBytes(json), JsonContentType, headers: headers);
+
+    public async Task<HttpResponseMessage> PostAsync(
+        string path, byte[] body, string contentType = ProtobufContentType, string? contentEncoding = null, IReadOnlyDictionary<string, string>? headers = null)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
@@ -68,7 +96,13 @@ public sealed class LlmObsServer : IAsyncDisposable
             content.Headers.ContentEncoding.Add(contentEncoding);
         }
 
-        return Client.PostAsync(path, content, TestContext.Current.CancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await Client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     /// <summary><c>GET /api/traces?service=…</c>.</summary>
@@ -101,10 +135,16 @@ public sealed class LlmObsServer : IAsyncDisposable
         await _factory.DisposeAsync();
     }
 
-    private sealed class Factory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings) : WebApplicationFactory<Program>
+    private sealed class Factory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? services = null)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
+            }
+
             builder.UseSetting("LlmObs:DataDirectory", dataDirectory);
             builder.UseSetting("Logging:LogLevel:Default", "Warning"); // keep failures' output to what went wrong
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

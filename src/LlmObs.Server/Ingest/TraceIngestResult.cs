@@ -1,0 +1,17 @@
+namespace LlmObs.Server.Ingest;
+
+/// <summary>How an export ended; each transport turns it into its own answer (HTTP status or gRPC status).</summary>
+internal sealed record TraceIngestResult(TraceIngestOutcome Outcome, long RejectedSpans = 0, string? Message = null)
+{
+    /// <summary>How long a client should wait before retrying a refused export.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+}
+
+internal enum TraceIngestOutcome
+{
+    /// <summary>Every valid span is durable; <see cref="TraceIngestResult.RejectedSpans"/> were invalid and dropped.</summary>
+    Accepted,
+
+    /// <summary>The store refused (its write queue is full) or failed; nothing was acknowledged. Retry later.</summary>
+    StoreUnavailable,
+}

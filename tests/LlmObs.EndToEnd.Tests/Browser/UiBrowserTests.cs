@@ -102,6 +102,7 @@ public sealed class UiBrowserTests(PlaygroundFixture playground)
         Assert.Equal("undefined", await page.EvaluateAsync<string>("() => typeof window.__llmobsXss"));
         Assert.Equal(0, await page.Locator("#llmobs-injected").CountAsync());
         Assert.Equal(0, await page.Locator(".span-detail script, .span-detail img").CountAsync());
+        await userMessage.EvaluateAsync("el => el.scrollIntoView({ block: 'end' })"); // the question ends the message
         await chromium.ScreenshotAsync("trace-html-payload");
     }
 

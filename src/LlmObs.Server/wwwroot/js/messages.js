@@ -77,9 +77,22 @@ export function pretty(value) {
 export function renderConversation(messages) {
   return h('div', { class: 'messages' }, messages.map(message => {
     const role = message.role.toLowerCase();
-    return h('div', { class: `message ${['system', 'user', 'assistant', 'tool'].includes(role) ? role : ''}`, dataset: { role } },
+    const bubble = h('div', { class: `message ${['system', 'user', 'assistant', 'tool'].includes(role) ? role : ''}`, dataset: { role } },
       h('div', { class: 'role' }, h('span', { text: message.role }), message.finishReason ? h('span', { text: `finish: ${message.finishReason}` }) : null),
       message.parts.map(renderPart));
+    // Long system prompts open folded so the question and the answer stay in view; user messages never fold,
+    // since the question usually comes last, after the retrieved pages.
+    const length = message.parts.reduce((sum, p) => sum + (p.text?.length ?? 0), 0);
+    if (length > 600 && role === 'system') {
+      bubble.classList.add('folded');
+      const toggle = h('button', { class: 'fold', type: 'button', text: `Show all (${length.toLocaleString('en-US')} characters)` });
+      toggle.addEventListener('click', () => {
+        const folded = bubble.classList.toggle('folded');
+        toggle.textContent = folded ? `Show all (${length.toLocaleString('en-US')} characters)` : 'Show less';
+      });
+      bubble.append(toggle);
+    }
+    return bubble;
   }));
 }
 

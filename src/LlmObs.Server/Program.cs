@@ -1,5 +1,6 @@
 using LlmObs.Pricing;
 using LlmObs.Server;
+using LlmObs.Server.Admin;
 using LlmObs.Server.Api;
 using LlmObs.Server.Forwarding;
 using LlmObs.Server.Ingest;
@@ -38,6 +39,7 @@ app.MapHealthChecks("/health");
 app.MapOtlpHttp();
 app.UseLlmObsUi(); // CSP header, UI files, /traces and /dashboard pages
 app.MapQueryApi();
+app.MapAdminApi(); // clear, export, recompute costs, live summary: the AppHost's commands
 app.MapGet("/", () => Results.Redirect("/traces"));
 
 app.Run();

@@ -11,6 +11,12 @@ public sealed class LlmObsServerOptions
     /// <summary>The largest OTLP request accepted, measured after decompression.</summary>
     public long MaxRequestBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// The port OTLP/gRPC is served on (HTTP/2 without TLS), beside the HTTP port; off when unset.
+    /// The HTTP port still comes from <c>ASPNETCORE_URLS</c> / <c>--urls</c>.
+    /// </summary>
+    public int? GrpcPort { get; set; }
+
     /// <summary>Where everything received is forwarded (the Aspire dashboard in the AppHost).</summary>
     public ForwardingOptions Forward { get; set; } = new();
 }

@@ -1,12 +1,7 @@
-using LlmObs.Pricing;
 using LlmObs.Server;
 using LlmObs.Server.Admin;
 using LlmObs.Server.Api;
-using LlmObs.Server.Forwarding;
-using LlmObs.Server.Ingest;
-using LlmObs.Server.Normalization;
-using LlmObs.Server.Otlp;
-using LlmObs.Server.Otlp.Http;
+using LlmObs.Server.Hosting;
 using LlmObs.Server.Storage;
 using LlmObs.Server.Ui;
 
@@ -20,15 +15,8 @@ builder.Services.ConfigureHttpJsonOptions(json =>
     json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
 });
 
-builder.Services.AddSingleton(PriceCatalog.Default);
-builder.Services.AddSingleton<LlmSpanNormalizer>();
-builder.Services.AddSingleton<OtlpSpanMapper>();
-builder.Services.AddSingleton<OtlpHttpBodyReader>();
-builder.Services.AddSingleton<GatewayEnricher>();
-builder.Services.AddSingleton<TraceIngestPipeline>();
+builder.AddOtlpIngest(options); // OTLP/HTTP + JSON, OTLP/gRPC on LlmObs:GrpcPort, normalisation, gateway forwarding
 builder.Services.AddSpanStore(builder.Configuration); // LlmObs:Storage:Provider picks DuckDB (default) or PostgreSQL
-builder.Services.AddSingleton<OtlpForwarder>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<OtlpForwarder>());
 builder.Services.AddHealthChecks();
 builder.Services.AddProblemDetails();
 builder.Services.AddQueryApi(); // query API, OpenAPI document, span queries for the configured engine
@@ -36,7 +24,7 @@ builder.Services.AddQueryApi(); // query API, OpenAPI document, span queries for
 var app = builder.Build();
 
 app.MapHealthChecks("/health");
-app.MapOtlpHttp();
+app.MapOtlpIngest(options);
 app.UseLlmObsUi(); // CSP header, UI files, /traces and /dashboard pages
 app.MapQueryApi();
 app.MapAdminApi(); // clear, export, recompute costs, live summary: the AppHost's commands

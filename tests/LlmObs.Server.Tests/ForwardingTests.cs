@@ -129,9 +129,25 @@ public sealed class ForwardingTests : IAsyncDisposable
     private static string Flatten(Exception error) =>
         error is AggregateException aggregate ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(Flatten)) : error.ToString();
 
-    [Fact(Skip = "LlmObs.Server does not serve OTLP/gRPC yet, so no downstream LlmObs can receive a gRPC forward.")]
-    public void Spans_sent_to_the_gateway_reach_the_downstream_server_over_grpc()
+    [Fact]
+    public async Task Spans_sent_to_the_gateway_reach_the_downstream_server_over_grpc()
     {
+        var grpcPort = LlmObsServer.FreePort();
+        var downstream = Track(LlmObsServer.StartOnKestrelWithUrls(_downstreamData.Path, "http://127.0.0.1:0",
+            new Dictionary<string, string?> { ["LlmObs:GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        var gateway = Track(LlmObsServer.StartInMemory(_upstreamData.Path, new Dictionary<string, string?>
+        {
+            ["LlmObs:Forward:Endpoint"] = $"http://127.0.0.1:{grpcPort}",
+            ["LlmObs:Forward:Protocol"] = "grpc",
+        }));
+        var traceId = NewTraceId();
+
+        using var response = await gateway.PostTracesAsync(Request("rag", Span(traceId, NewSpanId(), "POST /ask")));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var forwarded = await Poll.UntilAsync(() => downstream.FindTraceAsync(Hex(traceId)), ForwardingWait);
+        Assert.NotNull(forwarded);
+        Assert.Equal("POST /ask", Assert.Single(forwarded.Spans).Name);
     }
 
     private LlmObsServer Track(LlmObsServer server)

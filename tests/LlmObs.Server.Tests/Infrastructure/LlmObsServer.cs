@@ -56,14 +56,24 @@ public sealed class LlmObsServer : IAsyncDisposable
     /// Starts a server on Kestrel as deployed: its HTTP address from <c>urls</c> (as <c>ASPNETCORE_URLS</c> sets it) and
     /// its own settings (e.g. a gRPC port); every bound address is in <see cref="Addresses"/>.
     /// </summary>
-    public static LlmObsServer StartOnKestrelWithUrls(string dataDirectory, string urls, IReadOnlyDictionary<string, string?>? settings = null)
+    public static LlmObsServer StartOnKestrelWithUrls(
+        string dataDirectory, string urls, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["urls"] = urls };
-        var factory = new Factory(dataDirectory, all);
+        var factory = new Factory(dataDirectory, all, services);
         factory.UseKestrel();
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        return new LlmObsServer(factory, new HttpClient { BaseAddress = new Uri(addresses.First()) });
+        var http = addresses.First(a => all.GetValueOrDefault("LlmObs:GrpcPort") is not { } grpc || !a.EndsWith(":" + grpc, StringComparison.Ordinal));
+        return new LlmObsServer(factory, new HttpClient { BaseAddress = new Uri(http) });
+    }
+
+    /// <summary>A loopback port nothing listens on now (it may be taken again by the time it is used; tests accept that).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The server's services, for tests that reach inside (counters, configured options).</summary>

@@ -1,0 +1,53 @@
+using LlmObs.Pricing;
+using LlmObs.Server.Forwarding;
+using LlmObs.Server.Ingest;
+using LlmObs.Server.Normalization;
+using LlmObs.Server.Otlp;
+using LlmObs.Server.Otlp.Grpc;
+using LlmObs.Server.Otlp.Http;
+
+namespace LlmObs.Server.Hosting;
+
+/// <summary>Everything that receives telemetry: OTLP/HTTP (protobuf and JSON), OTLP/gRPC, normalisation, the gateway.</summary>
+internal static class IngestHostingExtensions
+{
+    public static WebApplicationBuilder AddOtlpIngest(this WebApplicationBuilder builder, LlmObsServerOptions options)
+    {
+        var services = builder.Services;
+        services.AddSingleton(PriceCatalog.Default);
+        services.AddSingleton<LlmSpanNormalizer>();
+        services.AddSingleton<OtlpSpanMapper>();
+        services.AddSingleton<OtlpHttpBodyReader>();
+        services.AddSingleton<GatewayEnricher>();
+        services.AddSingleton<TraceIngestPipeline>();
+        services.AddSingleton<OtlpForwarder>();
+        services.AddHostedService(sp => sp.GetRequiredService<OtlpForwarder>());
+
+        services.AddGrpc(grpc =>
+        {
+            // gRPC's own default (4 MB) would refuse exports the HTTP receiver takes.
+            grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, options.MaxRequestBytes);
+        });
+        if (options.GrpcPort is { } grpcPort)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => KestrelEndpoints.AddGrpcPort(kestrel, builder.Configuration, grpcPort));
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapOtlpIngest(this WebApplication app, LlmObsServerOptions options)
+    {
+        app.MapOtlpHttp();
+        if (options.GrpcPort is { } grpcPort)
+        {
+            // Only on the gRPC port: the HTTP port answers HTTP/1.1 and has no business serving gRPC.
+            var host = $"*:{grpcPort}";
+            app.MapGrpcService<TraceGrpcService>().RequireHost(host);
+            app.MapGrpcService<LogsGrpcService>().RequireHost(host);
+            app.MapGrpcService<MetricsGrpcService>().RequireHost(host);
+        }
+
+        return app;
+    }
+}

@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Dashboard;
 using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
@@ -59,7 +60,9 @@ public static class LlmObsBuilderExtensions
                 context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/traces", DisplayText = "Traces", Endpoint = http });
                 context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/dashboard", DisplayText = "Cost dashboard", Endpoint = http });
             })
-            .PublishAsDockerFile();
+            .PublishAsDockerFile()
+            .WithLlmObsCommands();
+        LlmObsLiveProperties.WithLiveProperties(llmobs);
 
         // Run mode keeps data beside the AppHost; a published container keeps it in its /data volume.
         if (builder.ExecutionContext.IsRunMode)
@@ -234,6 +237,21 @@ public static class LlmObsBuilderExtensions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1);
 
         return builder.WithEnvironment($"LlmObs__Sampling__FeatureProbabilities__{feature}", Invariant(probability));
+    }
+
+    /// <summary>
+    /// Raises a notification in the Aspire dashboard, with a link to the trace, when a single LLM call costs more than
+    /// <paramref name="thresholdUsd"/>.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="thresholdUsd">The cost of one call, in USD, above which to notify.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithCostAlert(this IResourceBuilder<LlmObsResource> builder, double thresholdUsd)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfNegative(thresholdUsd);
+        builder.Resource.CostAlertThresholdUsd = thresholdUsd;
+        return builder;
     }
 
     /// <summary>

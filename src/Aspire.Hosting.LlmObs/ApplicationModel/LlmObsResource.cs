@@ -20,6 +20,9 @@ public sealed class LlmObsResource(string name, string serverPath)
     /// <summary>Whether everything received is forwarded to the Aspire dashboard.</summary>
     public bool ForwardsToDashboard { get; internal set; } = true;
 
+    /// <summary>The cost of one LLM call, in USD, above which the dashboard shows a notification; null for none.</summary>
+    public double? CostAlertThresholdUsd { get; internal set; }
+
     /// <summary>The HTTP endpoint: the UI, the query API and OTLP/HTTP ingest (<c>/v1/traces</c>).</summary>
     public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, HttpEndpointName);
 }

@@ -1,0 +1,63 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+
+namespace LlmObs.EndToEnd.Tests;
+
+/// <summary>
+/// The LlmObs resource as the Aspire dashboard shows it: its live properties, read through the resource notification
+/// service, and each of its commands, executed as the dashboard executes them.
+/// </summary>
+[Collection(PlaygroundCollection.Name)]
+public sealed class DashboardExtensionTests(PlaygroundFixture playground)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Live_properties_show_todays_cost_and_calls_and_every_command_works()
+    {
+        using var ask = await playground.Rag.PostAsJsonAsync("/ask", new { question = "How much does the Business plan cost?", userId = "user-7" }, Ct);
+        ask.EnsureSuccessStatusCode();
+        var traceId = (await ask.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("traceId").GetString()!;
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var live = await playground.App.ResourceNotifications.WaitForResourceAsync("llmobs",
+            e => Property(e.Snapshot, "llmobs.llm_calls_today") is long calls and > 0
+                && double.Parse((string)Property(e.Snapshot, "llmobs.cost_today")!, System.Globalization.CultureInfo.InvariantCulture) > 0,
+            timeout.Token);
+        Assert.StartsWith("ask (", (string)Property(live.Snapshot, "llmobs.top_feature")!);
+        Assert.NotEqual("", Property(live.Snapshot, "llmobs.p95_latency_ms"));
+
+        var commands = playground.App.ResourceCommands;
+
+        var expensive = await commands.ExecuteCommandAsync("llmobs", "llmobs-open-most-expensive-trace", Ct);
+        Assert.True(expensive.Success, expensive.Message);
+        Assert.Contains("/traces/", expensive.Data?.Value);
+
+        var recompute = await commands.ExecuteCommandAsync("llmobs", "llmobs-recompute-costs", Ct);
+        Assert.True(recompute.Success, recompute.Message);
+        Assert.Contains("litellm-", recompute.Message);
+
+        var export = await commands.ExecuteCommandAsync("llmobs", "llmobs-export-traces", Ct);
+        Assert.True(export.Success, export.Message);
+        var file = export.Data!.Value;
+        using (var exported = JsonDocument.Parse(await File.ReadAllTextAsync(file, Ct)))
+        {
+            var spans = exported.RootElement.GetProperty("resourceSpans").EnumerateArray()
+                .SelectMany(r => r.GetProperty("scopeSpans").EnumerateArray())
+                .SelectMany(s => s.GetProperty("spans").EnumerateArray());
+            Assert.Contains(spans, s => s.GetProperty("traceId").GetString() == traceId);
+        }
+
+        File.Delete(file);
+
+        var clear = await commands.ExecuteCommandAsync("llmobs", "llmobs-clear-data", Ct);
+        Assert.True(clear.Success, clear.Message);
+        using var afterClear = await playground.LlmObs.GetAsync($"/api/traces/{traceId}", Ct);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, afterClear.StatusCode);
+    }
+
+    private static object? Property(CustomResourceSnapshot snapshot, string name) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == name)?.Value;
+}

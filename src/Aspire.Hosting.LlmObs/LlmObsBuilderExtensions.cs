@@ -13,7 +13,6 @@ public static class LlmObsBuilderExtensions
     private const string DashboardResourceName = "aspire-dashboard";
     private const string StorageProviderVariable = "LlmObs__Storage__Provider";
     private const string ConnectionName = "llmobs";
-    private const int ContainerHttpPort = 8080;
 
     /// <summary>
     /// Adds the LlmObs server and routes the OpenTelemetry export of every other resource through it.
@@ -35,16 +34,20 @@ public static class LlmObsBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
 
         var resource = new LlmObsResource(name, LlmObsServerLocator.Locate(builder.Configuration["LlmObs:ServerPath"]));
+        var publish = builder.ExecutionContext.IsPublishMode;
         var llmobs = builder.AddResource(resource)
             .WithArgs(resource.ServerPath)
-            .WithHttpEndpoint(name: LlmObsResource.HttpEndpointName, targetPort: builder.ExecutionContext.IsPublishMode ? ContainerHttpPort : null)
+            .WithHttpEndpoint(name: LlmObsResource.HttpEndpointName, targetPort: publish ? 8080 : null)
+            .WithHttpEndpoint(name: LlmObsResource.OtlpHttpEndpointName, targetPort: publish ? 4318 : null)
+            .WithEndpoint(name: LlmObsResource.OtlpGrpcEndpointName, scheme: "http", targetPort: publish ? 4317 : null, env: "LlmObs__GrpcPort")
+            .WithEndpoint(LlmObsResource.OtlpGrpcEndpointName, endpoint => endpoint.Transport = "http2")
             .WithEnvironment(context =>
             {
                 // Loopback on the developer's machine (no API key needed there); every interface inside a container.
                 var host = context.ExecutionContext.IsPublishMode ? "+" : "localhost";
-                var http = resource.PrimaryEndpoint;
-                context.EnvironmentVariables["ASPNETCORE_URLS"] =
-                    ReferenceExpression.Create($"http://{host}:{http.Property(EndpointProperty.TargetPort)}");
+                var http = resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort);
+                var otlp = resource.OtlpHttpEndpoint.Property(EndpointProperty.TargetPort);
+                context.EnvironmentVariables["ASPNETCORE_URLS"] = ReferenceExpression.Create($"http://{host}:{http};http://{host}:{otlp}");
             })
             .WithOtlpExporter()
             .WithEnvironment(context => ForwardToDashboard(context, resource))
@@ -329,7 +332,7 @@ public static class LlmObsBuilderExtensions
                     return;
                 }
 
-                env[OtlpEndpointVariable] = llmobs.PrimaryEndpoint;
+                env[OtlpEndpointVariable] = llmobs.OtlpHttpEndpoint;
                 env[OtlpProtocolVariable] = "http/protobuf";
             }));
         }

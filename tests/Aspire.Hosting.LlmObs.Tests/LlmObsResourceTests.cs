@@ -23,9 +23,10 @@ public sealed class LlmObsResourceTests
         Assert.True(File.Exists(resource.ServerPath), $"The server assembly {resource.ServerPath} should exist.");
         Assert.False(resource.Annotations.OfType<ContainerImageAnnotation>().Any(), "LlmObs must not need a container runtime.");
 
-        var endpoint = Assert.Single(resource.Annotations.OfType<EndpointAnnotation>());
-        Assert.Equal("http", endpoint.Name);
-        Assert.Equal("http", endpoint.UriScheme);
+        var endpoints = resource.Annotations.OfType<EndpointAnnotation>().ToDictionary(e => e.Name);
+        Assert.Equal(["http", "otlp-grpc", "otlp-http"], endpoints.Keys.Order());
+        Assert.All(endpoints.Values, e => Assert.Equal("http", e.UriScheme));
+        Assert.Equal("http2", endpoints["otlp-grpc"].Transport);
         Assert.Single(resource.Annotations.OfType<HealthCheckAnnotation>());
     }
 
@@ -41,14 +42,15 @@ public sealed class LlmObsResourceTests
         AllocateEndpoint(llmobs.Resource, port: 5400, targetPort: 5401);
 
         var apiEnv = await ResolveEnvironmentAsync(api.Resource, app);
-        Assert.Equal("http://localhost:5400", apiEnv["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("http://localhost:5420", apiEnv["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         Assert.Equal("http/protobuf", apiEnv["OTEL_EXPORTER_OTLP_PROTOCOL"]);
 
         var serverEnv = await ResolveEnvironmentAsync(llmobs.Resource, app);
         Assert.Equal(DashboardOtlpUrl, serverEnv["LlmObs__Forward__Endpoint"]);
         Assert.Equal("grpc", serverEnv["LlmObs__Forward__Protocol"]);
         Assert.False(serverEnv.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"), "The server must not export its own telemetry through itself.");
-        Assert.Equal("http://localhost:5401", serverEnv["ASPNETCORE_URLS"]);
+        Assert.Equal("http://localhost:5401;http://localhost:5421", serverEnv["ASPNETCORE_URLS"]);
+        Assert.Equal("5411", serverEnv["LlmObs__GrpcPort"]);
         Assert.Equal(Path.GetFullPath("/var/llmobs-test"), serverEnv["LlmObs__DataDirectory"]);
     }
 
@@ -184,8 +186,12 @@ public sealed class LlmObsResourceTests
             Assert.EndsWith("Dockerfile", build.GetProperty("dockerfile").GetString());
             var context = Path.GetFullPath(build.GetProperty("context").GetString()!, output.FullName);
             Assert.True(File.Exists(Path.Combine(context, "Dockerfile")), $"The build context {context} holds the Dockerfile.");
-            Assert.Equal(8080, llmobs.GetProperty("bindings").GetProperty("http").GetProperty("targetPort").GetInt32());
-            Assert.Equal("http://+:{llmobs.bindings.http.targetPort}", llmobs.GetProperty("env").GetProperty("ASPNETCORE_URLS").GetString());
+            var bindings = llmobs.GetProperty("bindings");
+            Assert.Equal(8080, bindings.GetProperty("http").GetProperty("targetPort").GetInt32());
+            Assert.Equal(4318, bindings.GetProperty("otlp-http").GetProperty("targetPort").GetInt32());
+            Assert.Equal(4317, bindings.GetProperty("otlp-grpc").GetProperty("targetPort").GetInt32());
+            Assert.Equal("http://+:{llmobs.bindings.http.targetPort};http://+:{llmobs.bindings.otlp-http.targetPort}",
+                llmobs.GetProperty("env").GetProperty("ASPNETCORE_URLS").GetString());
         }
         finally
         {
@@ -216,11 +222,16 @@ public sealed class LlmObsResourceTests
     private static Task StartModelAsync(IDistributedApplicationBuilder builder, DistributedApplication app) =>
         builder.Eventing.PublishAsync(new BeforeStartEvent(app.Services, app.Services.GetRequiredService<DistributedApplicationModel>()));
 
+    /// <summary>What DCP does at start: http gets port/targetPort, otlp-grpc +10, otlp-http +20 (by name).</summary>
     private static void AllocateEndpoint(IResource resource, int port, int targetPort)
     {
-        var endpoint = resource.Annotations.OfType<EndpointAnnotation>().Single();
-        endpoint.TargetPort = targetPort;
-        endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port);
+        var offset = 0;
+        foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>().OrderBy(e => e.Name))
+        {
+            endpoint.TargetPort = targetPort + offset;
+            endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port + offset);
+            offset += 10;
+        }
     }
 
     private static async Task<IReadOnlyDictionary<string, string>> ResolveEnvironmentAsync(IResource resource, DistributedApplication app)

@@ -39,6 +39,7 @@ public sealed class DashboardExtensionTests(PlaygroundFixture playground)
         Assert.True(recompute.Success, recompute.Message);
         Assert.Contains("litellm-", recompute.Message);
 
+        var stored = await WaitForStoredSpanCountAsync(traceId);
         var export = await commands.ExecuteCommandAsync("llmobs", "llmobs-export-traces", Ct);
         Assert.True(export.Success, export.Message);
         var file = export.Data!.Value;
@@ -47,7 +48,7 @@ public sealed class DashboardExtensionTests(PlaygroundFixture playground)
             var spans = exported.RootElement.GetProperty("resourceSpans").EnumerateArray()
                 .SelectMany(r => r.GetProperty("scopeSpans").EnumerateArray())
                 .SelectMany(s => s.GetProperty("spans").EnumerateArray());
-            Assert.Contains(spans, s => s.GetProperty("traceId").GetString() == traceId);
+            Assert.Equal(stored, spans.Count(s => s.GetProperty("traceId").GetString() == traceId));
         }
 
         File.Delete(file);
@@ -56,6 +57,25 @@ public sealed class DashboardExtensionTests(PlaygroundFixture playground)
         Assert.True(clear.Success, clear.Message);
         using var afterClear = await playground.LlmObs.GetAsync($"/api/traces/{traceId}", Ct);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, afterClear.StatusCode);
+    }
+
+    /// <summary>Waits until the trace is stored, request span included, and returns how many spans it has.</summary>
+    private async Task<int> WaitForStoredSpanCountAsync(string traceId)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var response = await playground.LlmObs.GetAsync($"/api/traces/{traceId}", Ct);
+            if (response.IsSuccessStatusCode)
+            {
+                var spans = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("spans");
+                if (spans.EnumerateArray().Any(s => !s.TryGetProperty("parentSpanId", out _)) || attempt > 240)
+                {
+                    return spans.GetArrayLength();
+                }
+            }
+
+            await Task.Delay(250, Ct);
+        }
     }
 
     private static object? Property(CustomResourceSnapshot snapshot, string name) =>

@@ -11,8 +11,12 @@ public sealed class LlmObsResource(string name, string serverPath)
     : ExecutableResource(name, "dotnet", Path.GetDirectoryName(serverPath)!), IResourceWithServiceDiscovery
 {
     internal const string HttpEndpointName = "http";
+    internal const string OtlpHttpEndpointName = "otlp-http";
+    internal const string OtlpGrpcEndpointName = "otlp-grpc";
 
     private EndpointReference? _primaryEndpoint;
+    private EndpointReference? _otlpHttpEndpoint;
+    private EndpointReference? _otlpGrpcEndpoint;
 
     /// <summary>The path of the LlmObs server assembly.</summary>
     public string ServerPath { get; } = serverPath;
@@ -23,6 +27,12 @@ public sealed class LlmObsResource(string name, string serverPath)
     /// <summary>The cost of one LLM call, in USD, above which the dashboard shows a notification; null for none.</summary>
     public double? CostAlertThresholdUsd { get; internal set; }
 
-    /// <summary>The HTTP endpoint: the UI, the query API and OTLP/HTTP ingest (<c>/v1/traces</c>).</summary>
+    /// <summary>The HTTP endpoint: the UI and the query, annotation and admin APIs (OTLP/HTTP is accepted here too).</summary>
     public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, HttpEndpointName);
+
+    /// <summary>OTLP/HTTP ingest (<c>/v1/traces</c>, <c>/v1/logs</c>, <c>/v1/metrics</c>; protobuf or JSON): where the other resources export.</summary>
+    public EndpointReference OtlpHttpEndpoint => _otlpHttpEndpoint ??= new(this, OtlpHttpEndpointName);
+
+    /// <summary>OTLP/gRPC ingest, for SDKs configured with <c>OTEL_EXPORTER_OTLP_PROTOCOL=grpc</c>.</summary>
+    public EndpointReference OtlpGrpcEndpoint => _otlpGrpcEndpoint ??= new(this, OtlpGrpcEndpointName);
 }

@@ -1,5 +1,6 @@
 using LlmObs.Server;
 using LlmObs.Server.Admin;
+using LlmObs.Server.Annotations;
 using LlmObs.Server.Api;
 using LlmObs.Server.Hosting;
 using LlmObs.Server.Storage;
@@ -20,6 +21,7 @@ builder.Services.AddSpanStore(builder.Configuration); // LlmObs:Storage:Provider
 builder.Services.AddHealthChecks();
 builder.Services.AddProblemDetails();
 builder.Services.AddQueryApi(); // query API, OpenAPI document, span queries for the configured engine
+builder.Services.AddAnnotations(); // annotation store on the spans' engine
 
 var app = builder.Build();
 
@@ -27,6 +29,7 @@ app.MapHealthChecks("/health");
 app.MapOtlpIngest(options);
 app.UseLlmObsUi(); // CSP header, UI files, /traces and /dashboard pages
 app.MapQueryApi();
+app.MapAnnotations(); // annotations, quality aggregates, Langfuse scores and Phoenix span annotations
 app.MapAdminApi(); // clear, export, recompute costs, live summary: the AppHost's commands
 app.MapGet("/", () => Results.Redirect("/traces"));
 

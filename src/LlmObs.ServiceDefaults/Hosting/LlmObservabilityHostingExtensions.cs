@@ -53,6 +53,8 @@ public static class LlmObservabilityHostingExtensions
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
+            // Offline evaluation results belong to the span they judge, not to whatever span is current when they are logged.
+            logging.AddProcessor(new LlmObs.Evaluation.Telemetry.EvaluationLogCorrelationProcessor());
         });
 
         var otel = builder.Services.AddOpenTelemetry()

@@ -107,6 +107,17 @@ function render(d) {
   setState(card('top-calls'), d.topCalls.length > 0);
 }
 
+// Shown only when the server samples: what it kept, what it dropped, and which policy decided.
+async function refreshSampling() {
+  const sampling = await getJson('/api/sampling');
+  card('sampling').hidden = !sampling.enabled;
+  if (!sampling.enabled) return;
+  horizontalBars(chart('sampling'), sampling.counts.map(c => ({
+    key: `${c.decision} · ${c.reason}`, value: c.traces, text: `${fmt.tokens(c.traces)} traces`,
+  })), { colour: palette[3] });
+  setState(card('sampling'), sampling.counts.length > 0);
+}
+
 async function loadServices() {
   const facets = await getJson('/api/facets', { from: rangeStart(rangeSelect.value) });
   const known = new Set([...serviceSelect.options].map(o => o.value));
@@ -125,3 +136,4 @@ serviceSelect.addEventListener('change', onFilter);
 
 loadServices().catch(error => console.warn('facets failed', error));
 poll(refresh, 5000);
+poll(refreshSampling, 5000);

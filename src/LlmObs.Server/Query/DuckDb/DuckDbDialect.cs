@@ -18,6 +18,8 @@ internal sealed class DuckDbDialect : ISqlDialect
     // contains() is a plain substring test: no LIKE wildcards to escape in what the user typed.
     public string ContainsIgnoreCase(string haystack, string needle) => $"contains(lower({haystack}), lower({needle}))";
 
+    public string ContainsText(string column, string constant) => $"contains({column}, '{constant}')";
+
     public string Percentile(string expression, double fraction) =>
         $"quantile_cont({expression}, {fraction.ToString(CultureInfo.InvariantCulture)})";
 

@@ -20,6 +20,8 @@ internal sealed class PostgresDialect : ISqlDialect
     // strpos() is a plain substring test: no LIKE wildcards to escape in what the user typed.
     public string ContainsIgnoreCase(string haystack, string needle) => $"(strpos(lower({haystack}), lower({needle})) > 0)";
 
+    public string ContainsText(string column, string constant) => $"(strpos({column}, '{constant}') > 0)";
+
     public string Percentile(string expression, double fraction) =>
         $"percentile_cont({fraction.ToString(CultureInfo.InvariantCulture)}) WITHIN GROUP (ORDER BY {expression})";
 

@@ -21,6 +21,9 @@ internal interface ISqlDialect
     /// <summary>True when <paramref name="needle"/> occurs in <paramref name="haystack"/>, ignoring case, with no wildcards.</summary>
     string ContainsIgnoreCase(string haystack, string needle);
 
+    /// <summary>True when the text column contains <paramref name="constant"/> (a constant of ours, case-sensitive).</summary>
+    string ContainsText(string column, string constant);
+
     /// <summary>The continuous percentile <paramref name="fraction"/> of <paramref name="expression"/> (NULLs ignored).</summary>
     string Percentile(string expression, double fraction);
 

@@ -63,27 +63,14 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     public SqlStatement Calls(SpanFilter filter, PageRequest page)
     {
         var p = new SqlParameters(dialect);
-        var sql = $"""
-            {CallsCte(filter, p)}
-            SELECT {CallColumns}
-            FROM calls
-            ORDER BY start_time DESC, span_id
-            LIMIT {p.Add(page.SafeLimit + 1)} OFFSET {p.Add(page.SafeOffset)}
-            """;
+        var sql = CallsPage(filter, p, "TRUE", "start_time DESC, span_id", p.Add(page.SafeLimit + 1), p.Add(page.SafeOffset));
         return new SqlStatement(sql, p.Values);
     }
 
     public SqlStatement TopCalls(SpanFilter filter, int limit)
     {
         var p = new SqlParameters(dialect);
-        var sql = $"""
-            {CallsCte(filter, p)}
-            SELECT {CallColumns}
-            FROM calls
-            WHERE cost_usd IS NOT NULL
-            ORDER BY cost_usd DESC, span_id
-            LIMIT {p.Add(Math.Clamp(limit, 1, 100))}
-            """;
+        var sql = CallsPage(filter, p, "cost_usd IS NOT NULL", "cost_usd DESC, span_id", p.Add(Math.Clamp(limit, 1, 100)), null);
         return new SqlStatement(sql, p.Values);
     }
 
@@ -91,7 +78,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     {
         var p = new SqlParameters(dialect);
         var sql = $"""
-            {CallsCte(filter, p)}
+            {CallsCte(filter, p, NeedsFor(by))}
             SELECT date_trunc('day', start_time) AS day, {Dimension(by)} AS key, count(*) AS calls, coalesce(sum(cost_usd), 0) AS cost_usd
             FROM calls
             GROUP BY 1, 2
@@ -104,7 +91,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     {
         var p = new SqlParameters(dialect);
         var sql = $"""
-            {CallsCte(filter, p)}
+            {CallsCte(filter, p, NeedsFor(by))}
             SELECT {Dimension(by)} AS key, count(*) AS calls,
                    coalesce(sum(input_tokens), 0)::BIGINT, coalesce(sum(output_tokens), 0)::BIGINT, coalesce(sum(cache_read_tokens), 0)::BIGINT,
                    coalesce(sum(cost_usd), 0) AS cost_usd
@@ -119,7 +106,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     {
         var p = new SqlParameters(dialect);
         var sql = $"""
-            {CallsCte(filter, p)}
+            {CallsCte(filter, p, Derived.None)}
             SELECT {PercentileColumns("cost_usd")}
             FROM calls
             WHERE cost_usd IS NOT NULL
@@ -132,7 +119,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     {
         var p = new SqlParameters(dialect);
         var sql = $"""
-            {CallsCte(filter, p)}
+            {CallsCte(filter, p, Derived.None)}
             SELECT GROUPING(model) = 1 AS is_total, model,
                    coalesce(sum(input_tokens), 0)::BIGINT, coalesce(sum(cache_read_tokens), 0)::BIGINT
             FROM calls
@@ -147,7 +134,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     {
         var p = new SqlParameters(dialect);
         var sql = $"""
-            {CallsCte(filter, p)}
+            {CallsCte(filter, p, Derived.Ttft)}
             SELECT model, {PercentileColumns("duration_ms")}, {PercentileColumns("ttft_ms")}
             FROM calls
             WHERE llm_kind = 'llm'
@@ -161,7 +148,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     {
         var p = new SqlParameters(dialect);
         var sql = $"""
-            {CallsCte(filter, p)}
+            {CallsCte(filter, p, Derived.None)}
             SELECT {PercentileColumns("duration_ms")}
             FROM calls
             WHERE llm_kind = 'llm'
@@ -173,7 +160,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     {
         var p = new SqlParameters(dialect);
         var sql = $"""
-            {CallsCte(filter, p)}
+            {CallsCte(filter, p, Derived.None)}
             SELECT GROUPING(model) = 1 AS is_total, model, count(*), count(*) FILTER (WHERE status_code = 2)
             FROM calls
             GROUP BY ROLLUP (model)
@@ -187,7 +174,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         var p = new SqlParameters(dialect);
         var unit = bucket == TimeBucket.Hour ? "hour" : "day";
         var sql = $"""
-            {CallsCte(filter, p)}
+            {CallsCte(filter, p, Derived.None)}
             SELECT date_trunc('{unit}', start_time) AS bucket, count(*),
                    coalesce(sum(input_tokens), 0)::BIGINT, coalesce(sum(output_tokens), 0)::BIGINT, coalesce(sum(cache_read_tokens), 0)::BIGINT,
                    coalesce(sum(cost_usd), 0)
@@ -217,14 +204,108 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         user_id, project, input_tokens, output_tokens, cache_read_tokens, cost_usd, ttft_ms
         """;
 
+    /// <summary>Columns of a call that are read out of the attributes JSON, so each query computes only those it uses.</summary>
+    [Flags]
+    private enum Derived
+    {
+        None = 0,
+        User = 1,
+        Ttft = 2,
+        Project = 4,
+        All = User | Ttft | Project,
+    }
+
+    private static Derived NeedsFor(CostDimension by) => by == CostDimension.User ? Derived.User : Derived.None;
+
+    /// <summary>
+    /// How far, before and after the period, another span of a call's trace may start and still give the call its
+    /// user: bounding that look-up keeps it to the period's rows instead of the whole store.
+    /// </summary>
+    internal static readonly TimeSpan TraceUserMargin = TimeSpan.FromDays(1);
+
     /// <summary>
     /// The model calls that pass the filter, as CTE <c>calls</c>. A call's user is its own user attribute or,
     /// when it has none, the one on another span of its trace: services usually tag the incoming request, not the
-    /// model call.
+    /// model call. Columns read from JSON (user, project, time to first token) are computed only when
+    /// <paramref name="derived"/> asks for them and are NULL otherwise: parsing every call's attributes is what
+    /// makes an aggregate over millions of calls slow.
     /// </summary>
-    private string CallsCte(SpanFilter filter, SqlParameters p)
+    private string CallsCte(SpanFilter filter, SqlParameters p, Derived derived)
     {
-        var d = dialect;
+        if (filter.User is not null)
+        {
+            derived |= Derived.User;
+        }
+
+        var userFilter = filter.User is { } user ? $"WHERE coalesce(scoped.own_user, trace_users.user_id) = {p.Add(user)}" : "";
+        var where = CallsWhere(filter, p);
+        var withUser = derived.HasFlag(Derived.User);
+        var project = derived.HasFlag(Derived.Project) ? Project("s") : Null("text");
+        var ownUser = withUser ? User("s") : Null("text");
+        var ttft = derived.HasFlag(Derived.Ttft) ? Ttft("s") : Null("double precision");
+        var traceUsers = withUser ? $",\ntrace_users AS (\n{TraceUsers(filter, p, null)}\n)" : "";
+        var userId = withUser ? "coalesce(scoped.own_user, trace_users.user_id)" : Null("text");
+        var join = withUser ? "LEFT JOIN trace_users ON trace_users.trace_id = scoped.trace_id" : "";
+        return $"""
+            WITH scoped AS (
+                SELECT {BaseCallColumns("s")},
+                       {project} AS project,
+                       {ownUser} AS own_user,
+                       {ttft} AS ttft_ms
+                FROM spans s
+                WHERE {where}
+            ){traceUsers},
+            calls AS (
+                SELECT scoped.*, {userId} AS user_id
+                FROM scoped {join}
+                {userFilter}
+            )
+            """;
+    }
+
+    /// <summary>
+    /// One page of calls in <paramref name="order"/>. Without a user filter the page is cut from the plain columns
+    /// first and only its rows have their JSON read and their trace's user looked up. <paramref name="condition"/>
+    /// and <paramref name="order"/> name columns of <c>spans</c> unqualified, which also names them in <c>calls</c>.
+    /// </summary>
+    private string CallsPage(SpanFilter filter, SqlParameters p, string condition, string order, string limit, string? offset)
+    {
+        var paging = $"ORDER BY {order} LIMIT {limit}{(offset is null ? "" : " OFFSET " + offset)}";
+        if (filter.User is not null)
+        {
+            return $"""
+                {CallsCte(filter, p, Derived.All)}
+                SELECT {CallColumns}
+                FROM calls
+                WHERE {condition}
+                {paging}
+                """;
+        }
+
+        var where = CallsWhere(filter, p);
+        return $"""
+            WITH page AS (
+                SELECT {BaseCallColumns("s")}, {(schema.HasQueryColumns ? "s.user_id, s.ttft_ms" : "s.attributes")}{(schema.HasProjectColumn ? ", s.project" : ", s.resource")}
+                FROM spans s
+                WHERE {where} AND {condition}
+                {paging}
+            ),
+            trace_users AS (
+                {TraceUsers(filter, p, "page")}
+            ),
+            calls AS (
+                SELECT {BaseCallColumns("page")}, {Project("page")} AS project,
+                       coalesce({User("page")}, trace_users.user_id) AS user_id, {Ttft("page")} AS ttft_ms
+                FROM page LEFT JOIN trace_users ON trace_users.trace_id = page.trace_id
+            )
+            SELECT {CallColumns}
+            FROM calls
+            ORDER BY {order}
+            """;
+    }
+
+    private string CallsWhere(SpanFilter filter, SqlParameters p)
+    {
         var where = new StringBuilder(ModelCalls);
         where.Append(" AND ").Append(TimeRange(filter, p, "s"));
         if (filter.Service is { } service) where.Append($" AND s.service_name = {p.Add(service)}");
@@ -237,32 +318,38 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         if (filter.MinCostUsd is { } minCost) where.Append($" AND s.cost_usd >= {p.Add(minCost)}");
         if (filter.MinLatencyMs is { } minLatency) where.Append($" AND s.duration_ms >= {p.Add(minLatency)}");
         if (filter.Text is { } text) where.Append($" AND {TextMatch("s", text, p)}");
-        var userFilter = filter.User is { } user ? $"WHERE coalesce(scoped.own_user, trace_users.user_id) = {p.Add(user)}" : "";
+        return where.ToString();
+    }
 
+    /// <summary>
+    /// The user of each trace from any of its spans, looked for among spans that start within
+    /// <see cref="TraceUserMargin"/> of the period (zone maps skip the rest), and, when <paramref name="only"/>
+    /// names a CTE, only in its traces.
+    /// </summary>
+    private string TraceUsers(SpanFilter filter, SqlParameters p, string? only)
+    {
+        var bounds = new List<string>();
+        if (filter.From is { } from) bounds.Add($"u.start_time >= {p.Add(AsUtc(from) - TraceUserMargin)}");
+        if (filter.To is { } to) bounds.Add($"u.start_time < {p.Add(AsUtc(to) + TraceUserMargin)}");
+        if (only is not null) bounds.Add($"u.trace_id IN (SELECT trace_id FROM {only})");
+        bounds.Add(schema.HasQueryColumns ? "u.user_id IS NOT NULL" : $"{dialect.AsText("u.attributes")} LIKE '%user.id%'");
         return $"""
-            WITH scoped AS (
-                SELECT s.trace_id, s.span_id, s.name, s.service_name, s.start_time, s.duration_ms, s.status_code,
-                       s.llm_kind, s.operation, s.provider, s.model, s.feature,
-                       s.input_tokens, s.output_tokens, s.cache_read_tokens, s.cost_usd,
-                       {Project("s")} AS project,
-                       {User("s")} AS own_user,
-                       {d.JsonNumber("s.attributes", TtftKey)} * 1000.0 AS ttft_ms
-                FROM spans s
-                WHERE {where}
-            ),
-            trace_users AS (
-                SELECT u.trace_id, max({User("u")}) AS user_id
-                FROM spans u
-                WHERE u.trace_id IN (SELECT trace_id FROM scoped) AND {d.AsText("u.attributes")} LIKE '%user.id%'
-                GROUP BY u.trace_id
-            ),
-            calls AS (
-                SELECT scoped.*, coalesce(scoped.own_user, trace_users.user_id) AS user_id
-                FROM scoped LEFT JOIN trace_users ON trace_users.trace_id = scoped.trace_id
-                {userFilter}
-            )
+            SELECT u.trace_id, max({User("u")}) AS user_id
+            FROM spans u
+            WHERE {string.Join(" AND ", bounds)}
+            GROUP BY u.trace_id
             """;
     }
+
+    private static string BaseCallColumns(string alias) => string.Join(", ", new[]
+    {
+        "trace_id", "span_id", "name", "service_name", "start_time", "duration_ms", "status_code", "llm_kind", "operation", "provider", "model",
+        "feature", "input_tokens", "output_tokens", "cache_read_tokens", "cost_usd",
+    }.Select(c => alias + "." + c));
+
+    private string Ttft(string alias) => schema.HasQueryColumns ? $"{alias}.ttft_ms" : TtftExpression(dialect, alias + ".attributes");
+
+    private static string Null(string type) => $"CAST(NULL AS {type})";
 
     /// <summary>The text in any of the forms it is stored in (see <see cref="SearchNeedles"/>); each form is a parameter.</summary>
     private string TextMatch(string alias, string text, SqlParameters p) =>
@@ -279,8 +366,25 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         return string.Join(" AND ", clauses);
     }
 
-    private string User(string alias) =>
-        $"coalesce({string.Join(", ", UserKeys.Select(k => dialect.JsonText(alias + ".attributes", k)))})";
+    private string User(string alias) => schema.HasQueryColumns ? $"{alias}.user_id" : UserExpression(dialect, alias + ".attributes");
+
+    /// <summary>
+    /// The user of a span read from its attributes JSON: what the <c>user_id</c> column holds, filled once at write
+    /// time (and by the migration that added it) so no query parses JSON per row.
+    /// </summary>
+    public static string UserExpression(ISqlDialect dialect, string attributes) =>
+        $"coalesce({string.Join(", ", UserKeys.Select(k => dialect.JsonText(attributes, k)))})";
+
+    /// <summary>Time to first token in milliseconds from the attributes JSON: what the <c>ttft_ms</c> column holds.</summary>
+    public static string TtftExpression(ISqlDialect dialect, string attributes) => $"({dialect.JsonNumber(attributes, TtftKey)} * 1000.0)";
+
+    /// <summary>
+    /// The values of the <c>user_id</c> and <c>ttft_ms</c> columns for a row whose attributes are <paramref name="attributes"/>;
+    /// the JSON is parsed only when it mentions the key.
+    /// </summary>
+    public static (string UserId, string TtftMs) QueryColumnExpressions(ISqlDialect dialect, string attributes) => (
+        $"CASE WHEN {dialect.ContainsText(attributes, "user.id")} THEN {UserExpression(dialect, attributes)} END",
+        $"CASE WHEN {dialect.ContainsText(attributes, "time_to_first_chunk")} THEN {TtftExpression(dialect, attributes)} END");
 
     private string Project(string alias) => schema.HasProjectColumn
         ? $"{alias}.project"
@@ -302,5 +406,8 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     };
 }
 
-/// <summary>What the query builder needs to know about the store's table, read once from the database.</summary>
-internal sealed record StoreSchema(bool HasProjectColumn);
+/// <summary>
+/// What the query builder needs to know about the store's table, read once from the database.
+/// <paramref name="HasQueryColumns"/>: the table has <c>user_id</c> and <c>ttft_ms</c>, extracted from the attributes at write time.
+/// </summary>
+internal sealed record StoreSchema(bool HasProjectColumn, bool HasQueryColumns = false);

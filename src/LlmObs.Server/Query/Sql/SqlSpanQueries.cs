@@ -82,9 +82,9 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source) : ISpanQueries
         }
 
         var statement = new SqlStatement(
-            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'spans' AND column_name = 'project'", []);
-        var hasProject = (await ReadAsync(statement, r => Long(r, 0) ?? 0, cancellationToken)).Single() > 0;
-        return _sql = new SpanSql(source.Dialect, new StoreSchema(hasProject));
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'spans' AND column_name IN ('project', 'user_id', 'ttft_ms')", []);
+        var columns = (await ReadAsync(statement, r => r.GetString(0), cancellationToken)).ToHashSet();
+        return _sql = new SpanSql(source.Dialect, new StoreSchema(columns.Contains("project"), columns.Contains("user_id") && columns.Contains("ttft_ms")));
     }
 
     private async Task<List<T>> ReadAsync<T>(SqlStatement statement, Func<DbDataReader, T> read, CancellationToken cancellationToken)

@@ -9,6 +9,14 @@ namespace LlmObs.Server.Storage.DuckDb;
 /// </summary>
 internal static class DuckDbSchema
 {
+    // Before Migrations, which reads it: static fields are initialised in order.
+    /// <summary>
+    /// The SQL of the columns the queries read instead of parsing the attributes JSON of every row
+    /// (<see cref="Query.Sql.SpanSql.QueryColumnExpressions"/>), over the column <c>attributes</c>.
+    /// </summary>
+    public static readonly (string UserId, string TtftMs) QueryColumns =
+        Query.Sql.SpanSql.QueryColumnExpressions(Query.DuckDb.DuckDbDialect.Instance, "attributes");
+
     private static readonly (int Version, string Description, string Sql)[] Migrations =
     [
         (1, "spans", """
@@ -51,7 +59,14 @@ internal static class DuckDbSchema
                 data   BLOB    NOT NULL
             );
             """),
+        (3, "user_id and ttft_ms read from the attributes once, at write time", $"""
+            ALTER TABLE spans ADD COLUMN IF NOT EXISTS user_id VARCHAR;
+            ALTER TABLE spans ADD COLUMN IF NOT EXISTS ttft_ms DOUBLE;
+            UPDATE spans SET user_id = {QueryColumns.UserId}, ttft_ms = {QueryColumns.TtftMs}
+            WHERE contains(attributes, 'user.id') OR contains(attributes, 'time_to_first_chunk');
+            """),
     ];
+
 
     public static void Migrate(DuckDBConnection connection)
     {

@@ -90,9 +90,11 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             // (DuckDB skips the others by their min/max); the rest of the store is never read.
             using (var insert = _connection.CreateCommand())
             {
-                insert.CommandText = """
+                // user_id and ttft_ms are read from the attributes here, in one statement over the batch.
+                insert.CommandText = $"""
                     INSERT INTO spans
-                    SELECT s.* FROM spans_staging s
+                    SELECT s.* REPLACE ({DuckDbSchema.QueryColumns.UserId} AS user_id, {DuckDbSchema.QueryColumns.TtftMs} AS ttft_ms)
+                    FROM spans_staging s
                     WHERE NOT EXISTS (
                         SELECT 1 FROM spans t
                         WHERE t.start_time BETWEEN $min AND $max
@@ -169,6 +171,8 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 .AppendValue(s.ResourceJson)
                 .AppendValue(row.EventsJson)
                 .AppendValue(row.ContentRefs)
+                .AppendNullValue() // user_id and ttft_ms: filled from the attributes by the INSERT that moves the batch into spans
+                .AppendNullValue()
                 .EndRow();
         }
     }

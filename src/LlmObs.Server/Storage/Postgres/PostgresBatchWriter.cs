@@ -65,7 +65,11 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
         // In key order: two writers inserting the same keys (a retry racing its original, one prompt in two
         // batches) then wait on each other in the same order instead of deadlocking.
         await PostgresSchema.ExecuteAsync(connection,
-            $"INSERT INTO spans ({SpanColumns}) SELECT {SpanColumns} FROM spans_staging ORDER BY trace_id, span_id, start_time ON CONFLICT DO NOTHING",
+            $"""
+            INSERT INTO spans ({SpanColumns}, user_id, ttft_ms)
+            SELECT {SpanColumns}, {PostgresSchema.QueryColumns.UserId}, {PostgresSchema.QueryColumns.TtftMs}
+            FROM spans_staging ORDER BY trace_id, span_id, start_time ON CONFLICT DO NOTHING
+            """,
             CancellationToken.None).ConfigureAwait(false);
         if (blobs > 0)
         {

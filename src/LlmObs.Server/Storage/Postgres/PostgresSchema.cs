@@ -10,6 +10,14 @@ namespace LlmObs.Server.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
+    // Before Migrations, which reads it: static fields are initialised in order.
+    /// <summary>
+    /// The SQL of the columns the queries read instead of parsing the attributes JSON of every row
+    /// (<see cref="Query.Sql.SpanSql.QueryColumnExpressions"/>), over the column <c>attributes</c>.
+    /// </summary>
+    public static readonly (string UserId, string TtftMs) QueryColumns =
+        Query.Sql.SpanSql.QueryColumnExpressions(Query.Postgres.PostgresDialect.Instance, "attributes");
+
     private static readonly (int Version, string Description, string Sql)[] Migrations =
     [
         (1, "spans and content, partitioned by day", """
@@ -61,7 +69,13 @@ internal static class PostgresSchema
             -- Already Brotli-compressed: spare PostgreSQL a second, futile compression attempt.
             ALTER TABLE content ALTER COLUMN data SET STORAGE EXTERNAL;
             """),
+        (2, "user_id and ttft_ms read from the attributes once, at write time", $"""
+            ALTER TABLE spans ADD COLUMN user_id text, ADD COLUMN ttft_ms double precision;
+            UPDATE spans SET user_id = {QueryColumns.UserId}, ttft_ms = {QueryColumns.TtftMs}
+            WHERE strpos(attributes, 'user.id') > 0 OR strpos(attributes, 'time_to_first_chunk') > 0;
+            """),
     ];
+
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

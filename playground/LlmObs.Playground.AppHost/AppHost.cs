@@ -8,4 +8,9 @@ builder.AddProject<Projects.LlmObs_Playground_RagApi>("rag")
     .WithReference(llmobs)
     .WaitFor(llmobs);
 
+// Offline evaluation: judges the stored answers and writes quality annotations back to LlmObs.
+builder.AddProject<Projects.LlmObs_Playground_EvalWorker>("evalworker")
+    .WithReference(llmobs)
+    .WaitFor(llmobs);
+
 builder.Build().Run();

@@ -17,6 +17,15 @@ public sealed class LlmObsServerOptions
     /// </summary>
     public int? GrpcPort { get; set; }
 
+    /// <summary>
+    /// The key ingest and query require, sent as <c>x-api-key</c> or <c>Authorization: Bearer</c>. Required whenever
+    /// it is set; when it is not, a server bound only to loopback is open and one bound to any other address refuses.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The key pair Langfuse SDKs send (HTTP Basic) to <c>/api/public/otel/v1/traces</c>.</summary>
+    public LangfuseKeyOptions Langfuse { get; set; } = new();
+
     /// <summary>Where everything received is forwarded (the Aspire dashboard in the AppHost).</summary>
     public ForwardingOptions Forward { get; set; } = new();
 }
@@ -35,4 +44,12 @@ public sealed class ForwardingOptions
 
     /// <summary>How many requests may wait to be forwarded before new ones are dropped (and counted).</summary>
     public int QueueCapacity { get; set; } = 1024;
+}
+
+/// <summary>Langfuse's project keys, as its SDKs' <c>LANGFUSE_PUBLIC_KEY</c> / <c>LANGFUSE_SECRET_KEY</c>.</summary>
+public sealed class LangfuseKeyOptions
+{
+    public string? PublicKey { get; set; }
+
+    public string? SecretKey { get; set; }
 }

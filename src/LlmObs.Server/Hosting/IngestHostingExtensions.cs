@@ -1,4 +1,5 @@
 using LlmObs.Pricing;
+using LlmObs.Server.Auth;
 using LlmObs.Server.Forwarding;
 using LlmObs.Server.Ingest;
 using LlmObs.Server.Normalization;
@@ -23,8 +24,11 @@ internal static class IngestHostingExtensions
         services.AddSingleton<OtlpForwarder>();
         services.AddHostedService(sp => sp.GetRequiredService<OtlpForwarder>());
 
+        services.AddSingleton<ServerExposure>();
+        services.AddSingleton<ApiKeyPolicy>();
         services.AddGrpc(grpc =>
         {
+            grpc.Interceptors.Add<ApiKeyGrpcInterceptor>();
             // gRPC's own default (4 MB) would refuse exports the HTTP receiver takes.
             grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, options.MaxRequestBytes);
         });
@@ -38,6 +42,8 @@ internal static class IngestHostingExtensions
 
     public static WebApplication MapOtlpIngest(this WebApplication app, LlmObsServerOptions options)
     {
+        // Before every endpoint, the query API's included: see ApiKeyPolicy for who needs the key.
+        app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOtlpHttp();
         if (options.GrpcPort is { } grpcPort)
         {

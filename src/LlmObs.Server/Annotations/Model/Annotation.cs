@@ -39,9 +39,6 @@ internal sealed record AnnotationDraft
     /// <summary>Free-form JSON object text, kept as sent.</summary>
     public string? Metadata { get; init; }
 
-    /// <summary>An id the sender chose (Langfuse's <c>id</c>); the store makes one when null.</summary>
-    public string? RequestedId { get; init; }
-
     /// <summary>What the upsert key is made of: a span annotation is keyed by its span, a trace annotation by its trace.</summary>
     public (string Kind, string Id) Target => SpanId is { } span ? (AnnotationTargets.Span, span) : (AnnotationTargets.Trace, TraceId);
 }

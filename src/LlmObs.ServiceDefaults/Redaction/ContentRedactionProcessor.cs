@@ -96,15 +96,15 @@ internal sealed class ContentRedactionProcessor : BaseProcessor<Activity>
     }
 
     // One pass over the tags, without allocating, decides for the many spans that carry no content: looking each
-    // content attribute up by name would scan the tags five times on every span.
+    // content attribute up by name would scan the tags five times on every span. Most keys are told apart by their
+    // length and the character after "gen_ai." before any comparison: the prefixes are gen_ai.input.,
+    // gen_ai.output., gen_ai.system_ and gen_ai.tool.call., and every content attribute name is longer than 16.
     private static bool HasContent(Activity data)
     {
         foreach (ref readonly var tag in data.EnumerateTagObjects())
         {
             var key = tag.Key;
-            if (key.Length > 16 && key.StartsWith("gen_ai.", StringComparison.Ordinal)
-                && (key.StartsWith("gen_ai.input.", StringComparison.Ordinal) || key.StartsWith("gen_ai.output.", StringComparison.Ordinal)
-                    || key.StartsWith("gen_ai.system_", StringComparison.Ordinal) || key.StartsWith("gen_ai.tool.call.", StringComparison.Ordinal)))
+            if (key.Length > 16 && key[6] == '.' && key[7] is 'i' or 'o' or 's' or 't' && IsContentKey(key))
             {
                 return true;
             }
@@ -112,6 +112,11 @@ internal sealed class ContentRedactionProcessor : BaseProcessor<Activity>
 
         return false;
     }
+
+    private static bool IsContentKey(string key) =>
+        key.StartsWith("gen_ai.", StringComparison.Ordinal)
+        && (key.StartsWith("gen_ai.input.", StringComparison.Ordinal) || key.StartsWith("gen_ai.output.", StringComparison.Ordinal)
+            || key.StartsWith("gen_ai.system_", StringComparison.Ordinal) || key.StartsWith("gen_ai.tool.call.", StringComparison.Ordinal));
 
     protected override bool OnShutdown(int timeoutMilliseconds)
     {

@@ -17,11 +17,16 @@ internal sealed class LlmCallRecorder
     private const string Usd = "USD";
     private const string Computed = "computed";
 
+    // Amounts are boxed to become tag values; zero (no cache writes, no reasoning) is common, and true is constant.
+    private static readonly object BoxedZero = 0.0;
+    private static readonly object BoxedTrue = true;
+
     private readonly string? _feature;
     private readonly ContentPolicy? _policy;
     private readonly PriceCatalog? _catalog;
     private readonly ServiceTier _tier;
     private readonly string _operation;
+    private LastPrice? _lastPrice;
 
     public LlmCallRecorder(LlmTracingOptions options, string operation, string? provider, string? defaultModel)
     {
@@ -62,21 +67,25 @@ internal sealed class LlmCallRecorder
         && activity.OperationName.StartsWith(_operation, StringComparison.Ordinal) ? activity : null;
 
     /// <summary>Tags the span with what is known before the call: feature, user, conversation, and the content policy.</summary>
+    /// <remarks>
+    /// AddTag rather than SetTag, which searches the tags for the name: the span was just opened by the OpenTelemetry
+    /// client around us, which writes none of these names (the conversation only when <paramref name="conversationTagged"/>).
+    /// </remarks>
     public void Begin(Activity span, bool conversationTagged)
     {
         if (Feature() is { } feature)
         {
-            span.SetTag(LlmObsAttributes.Feature, feature);
+            span.AddTag(LlmObsAttributes.Feature, feature);
         }
 
         if (LlmObsContext.UserHash is { } user)
         {
-            span.SetTag(LlmObsAttributes.UserHash, user);
+            span.AddTag(LlmObsAttributes.UserHash, user);
         }
 
         if (!conversationTagged && LlmObsContext.ConversationId is { } conversation)
         {
-            span.SetTag(GenAiAttributes.ConversationId, conversation);
+            span.AddTag(GenAiAttributes.ConversationId, conversation);
         }
 
         var policy = Policy;
@@ -117,27 +126,28 @@ internal sealed class LlmCallRecorder
         }
 
         var catalog = Catalog;
-        var cost = catalog.ComputeCost(model, Provider, tokens, _tier);
+        CostBreakdown? cost = PriceOf(catalog, model) is { } price ? CostCalculator.Compute(price, tokens, _tier) : null;
         if (span is not null)
         {
             if (cost is { } c)
             {
                 // AddTag, not SetTag: these names are ours alone on the span, and SetTag searches the tags for each.
-                var total = c.Total;
+                // The total is boxed once for its two names, and zero amounts not at all.
+                var total = Box(c.Total);
                 span.AddTag(GenAiAttributes.UsageCost, total);
                 span.AddTag(LlmObsAttributes.CostTotal, total);
-                span.AddTag(LlmObsAttributes.CostInput, c.Input);
-                span.AddTag(LlmObsAttributes.CostCachedInput, c.CachedInput);
-                span.AddTag(LlmObsAttributes.CostCacheWrite, c.CacheWrite);
-                span.AddTag(LlmObsAttributes.CostOutput, c.Output);
-                span.AddTag(LlmObsAttributes.CostReasoning, c.Reasoning);
+                span.AddTag(LlmObsAttributes.CostInput, Box(c.Input));
+                span.AddTag(LlmObsAttributes.CostCachedInput, Box(c.CachedInput));
+                span.AddTag(LlmObsAttributes.CostCacheWrite, Box(c.CacheWrite));
+                span.AddTag(LlmObsAttributes.CostOutput, Box(c.Output));
+                span.AddTag(LlmObsAttributes.CostReasoning, Box(c.Reasoning));
                 span.AddTag(LlmObsAttributes.CostCurrency, Usd);
                 span.AddTag(LlmObsAttributes.CostSource, Computed);
                 span.AddTag(LlmObsAttributes.CostCatalog, catalog.Version);
             }
             else
             {
-                span.SetTag(LlmObsAttributes.Unpriced, true);
+                span.AddTag(LlmObsAttributes.Unpriced, BoxedTrue);
             }
         }
 
@@ -163,6 +173,25 @@ internal sealed class LlmCallRecorder
         }
     }
 
+    // A pipeline nearly always sees one model, so the last one's price is kept: a call then costs a string comparison
+    // rather than the catalog's hashing of the name. Catalogs are immutable, so a price found in one stays right.
+    private ModelPrice? PriceOf(PriceCatalog catalog, string model)
+    {
+        var last = Volatile.Read(ref _lastPrice);
+        if (last is not null && ReferenceEquals(last.Catalog, catalog) && string.Equals(last.Model, model, StringComparison.Ordinal))
+        {
+            return last.Price;
+        }
+
+        catalog.TryGetPrice(model, Provider, out var price);
+        Volatile.Write(ref _lastPrice, new LastPrice(catalog, model, price));
+        return price;
+    }
+
+    private static object Box(double amount) => amount == 0 ? BoxedZero : amount;
+
     // The request's feature wins over the pipeline's: one pipeline often serves several features.
     private string? Feature() => LlmObsContext.Feature ?? _feature;
+
+    private sealed record LastPrice(PriceCatalog Catalog, string Model, ModelPrice? Price);
 }

@@ -10,7 +10,9 @@ namespace LlmObs.Tracing;
 /// </summary>
 internal sealed class LlmTracingChatClient(IChatClient innerClient, LlmCallRecorder recorder) : DelegatingChatClient(innerClient)
 {
-    public override async Task<ChatResponse> GetResponseAsync(
+    // Not async: a response that is already there (a cache, a test double, a fast provider) is recorded at once and
+    // its task passed up as it is, without a state machine or a second task per call.
+    public override Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var span = recorder.CurrentSpan();
@@ -19,9 +21,25 @@ internal sealed class LlmTracingChatClient(IChatClient innerClient, LlmCallRecor
             recorder.Begin(span, options?.ConversationId is not null);
         }
 
-        var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        Task<ChatResponse> call;
+        try
+        {
+            call = base.GetResponseAsync(messages, options, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // As an async method would: the failure travels in the task.
+            return Failed(e);
+        }
+
+        if (!call.IsCompletedSuccessfully)
+        {
+            return Awaited(call, span, options?.ModelId);
+        }
+
+        var response = call.Result;
         recorder.Record(span, response.ModelId ?? options?.ModelId, response.Usage);
-        return response;
+        return call;
     }
 
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -34,6 +52,28 @@ internal sealed class LlmTracingChatClient(IChatClient innerClient, LlmCallRecor
         }
 
         return new UsageTrackingStream(base.GetStreamingResponseAsync(messages, options, cancellationToken), recorder, span, options?.ModelId, cancellationToken);
+    }
+
+    private async Task<ChatResponse> Awaited(Task<ChatResponse> call, System.Diagnostics.Activity? span, string? requestModel)
+    {
+        var response = await call.ConfigureAwait(false);
+        recorder.Record(span, response.ModelId ?? requestModel, response.Usage);
+        return response;
+    }
+
+    private static Task<ChatResponse> Failed(Exception exception)
+    {
+        var failed = new TaskCompletionSource<ChatResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (exception is OperationCanceledException canceled)
+        {
+            failed.SetCanceled(canceled.CancellationToken);
+        }
+        else
+        {
+            failed.SetException(exception);
+        }
+
+        return failed.Task;
     }
 
     /// <summary>

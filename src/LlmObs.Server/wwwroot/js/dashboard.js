@@ -107,15 +107,17 @@ function render(d) {
   setState(card('top-calls'), d.topCalls.length > 0);
 }
 
-// Shown only when the server samples: what it kept, what it dropped, and which policy decided.
+// Shown only when the server samples: what it kept, what it dropped, and which policy decided. A panel, not one
+// of the cost charts: it is not filtered by time or service, and it is absent when sampling is off.
+const samplingPanel = document.querySelector('[data-panel="sampling"]');
 async function refreshSampling() {
   const sampling = await getJson('/api/sampling');
-  card('sampling').hidden = !sampling.enabled;
+  samplingPanel.hidden = !sampling.enabled;
   if (!sampling.enabled) return;
-  horizontalBars(chart('sampling'), sampling.counts.map(c => ({
+  horizontalBars(samplingPanel.querySelector('.chart'), sampling.counts.map(c => ({
     key: `${c.decision} · ${c.reason}`, value: c.traces, text: `${fmt.tokens(c.traces)} traces`,
   })), { colour: palette[3] });
-  setState(card('sampling'), sampling.counts.length > 0);
+  setState(samplingPanel, sampling.counts.length > 0);
 }
 
 async function loadServices() {

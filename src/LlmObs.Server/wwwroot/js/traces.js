@@ -79,7 +79,13 @@ async function load() {
   }
 }
 
+let rendered = '';
 function render(page) {
+  // The list polls every 5 s: rows are rebuilt only when something changed, so a row is never replaced under the
+  // pointer of someone about to click it.
+  const snapshot = JSON.stringify(page);
+  if (snapshot === rendered) return;
+  rendered = snapshot;
   replace(body, page.items.map(row));
   empty.hidden = page.items.length > 0;
   prev.disabled = page.offset === 0;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using LlmObs.Semantics;
 
 namespace LlmObs.Tracing;
@@ -15,11 +14,12 @@ namespace LlmObs.Tracing;
 /// span.RecordDocuments(best.Select(b => new RetrievedDocument(b.Id, b.Score, b.Source)));
 /// </code>
 /// </example>
-public sealed class RerankSpan : IDisposable
+public sealed class RerankSpan : DocumentSpan
 {
-    private readonly Activity? _activity;
-
-    private RerankSpan(Activity? activity) => _activity = activity;
+    private RerankSpan(Activity? activity)
+        : base(activity)
+    {
+    }
 
     /// <summary>Starts a rerank span as a child of the current span.</summary>
     /// <param name="model">The reranking model (<c>gen_ai.request.model</c>).</param>
@@ -47,35 +47,9 @@ public sealed class RerankSpan : IDisposable
                 activity.SetTag(GenAiAttributes.DataSourceId, dataSourceId);
             }
 
-            RetrievalSpan.RecordQuery(activity, queryText);
+            RecordQuery(activity, queryText);
         }
 
         return new RerankSpan(activity);
     }
-
-    /// <summary>Records the documents the rerank kept, best first, with their new scores.</summary>
-    /// <param name="documents">The documents with their ids, scores and sources.</param>
-    public void RecordDocuments(IEnumerable<RetrievedDocument> documents)
-    {
-        ArgumentNullException.ThrowIfNull(documents);
-        if (_activity is not { IsAllDataRequested: true })
-        {
-            return;
-        }
-
-        var list = documents.ToList();
-        _activity.SetTag(LlmObsAttributes.ReturnedCount, list.Count);
-        _activity.SetTag(GenAiAttributes.RetrievalDocuments, JsonSerializer.Serialize(list, TracingJsonContext.Default.ListRetrievedDocument));
-    }
-
-    /// <summary>Marks the rerank as failed, with the exception's type as <c>error.type</c>.</summary>
-    /// <param name="exception">What went wrong.</param>
-    public void RecordError(Exception exception)
-    {
-        ArgumentNullException.ThrowIfNull(exception);
-        _activity?.SetTag(GenAiAttributes.ErrorType, exception.GetType().FullName).SetStatus(ActivityStatusCode.Error, exception.Message);
-    }
-
-    /// <summary>Ends the span.</summary>
-    public void Dispose() => _activity?.Dispose();
 }

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using LlmObs.Context;
-using LlmObs.Redaction;
 using LlmObs.Semantics;
 
 namespace LlmObs.Tracing;
@@ -22,11 +19,12 @@ public readonly record struct RetrievedDocument(string Id, double Score, string?
 /// span.RecordDocuments(hits.Select(h => new RetrievedDocument(h.Id, h.Score)));
 /// </code>
 /// </example>
-public sealed class RetrievalSpan : IDisposable
+public sealed class RetrievalSpan : DocumentSpan
 {
-    private readonly Activity? _activity;
-
-    private RetrievalSpan(Activity? activity) => _activity = activity;
+    private RetrievalSpan(Activity? activity)
+        : base(activity)
+    {
+    }
 
     /// <summary>Starts a retrieval span as a child of the current span.</summary>
     /// <param name="dataSourceId">The index, collection or store searched (<c>gen_ai.data_source.id</c>).</param>
@@ -50,53 +48,4 @@ public sealed class RetrievalSpan : IDisposable
 
         return new RetrievalSpan(activity);
     }
-
-    /// <summary>Writes the query under the process-wide content policy, and the request's feature and user.</summary>
-    internal static void RecordQuery(Activity activity, string? queryText)
-    {
-        if (ContentPolicy.Default.Apply(queryText, out var redactions) is { } query)
-        {
-            activity.SetTag(GenAiAttributes.RetrievalQueryText, query);
-            if (redactions > 0)
-            {
-                activity.SetTag(LlmObsAttributes.RedactedCount, redactions);
-            }
-        }
-
-        if (LlmObsContext.Feature is { } feature)
-        {
-            activity.SetTag(LlmObsAttributes.Feature, feature);
-        }
-
-        if (LlmObsContext.UserHash is { } user)
-        {
-            activity.SetTag(LlmObsAttributes.UserHash, user);
-        }
-    }
-
-    /// <summary>Records the documents the search returned, best first.</summary>
-    /// <param name="documents">The documents with their ids and scores.</param>
-    public void RecordDocuments(IEnumerable<RetrievedDocument> documents)
-    {
-        ArgumentNullException.ThrowIfNull(documents);
-        if (_activity is not { IsAllDataRequested: true })
-        {
-            return;
-        }
-
-        var list = documents.ToList();
-        _activity.SetTag(LlmObsAttributes.ReturnedCount, list.Count);
-        _activity.SetTag(GenAiAttributes.RetrievalDocuments, JsonSerializer.Serialize(list, TracingJsonContext.Default.ListRetrievedDocument));
-    }
-
-    /// <summary>Marks the retrieval as failed, with the exception's type as <c>error.type</c>.</summary>
-    /// <param name="exception">What went wrong.</param>
-    public void RecordError(Exception exception)
-    {
-        ArgumentNullException.ThrowIfNull(exception);
-        _activity?.SetTag(GenAiAttributes.ErrorType, exception.GetType().FullName).SetStatus(ActivityStatusCode.Error, exception.Message);
-    }
-
-    /// <summary>Ends the span.</summary>
-    public void Dispose() => _activity?.Dispose();
 }

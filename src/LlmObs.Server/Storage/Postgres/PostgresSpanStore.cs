@@ -126,7 +126,7 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add((ReadSpan(reader), reader.IsDBNull(27) ? null : reader.GetString(27)));
+                rows.Add((SpanRows.Read(reader), reader.IsDBNull(27) ? null : reader.GetString(27)));
             }
         }
 
@@ -147,44 +147,6 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
 
         return rows.Select(r => new StoredSpan(ContentRows.Reassemble(r.Span, r.Refs, content))).ToList();
     }
-
-    private static SpanRecord ReadSpan(NpgsqlDataReader r) => new()
-    {
-        TraceId = r.GetString(0),
-        SpanId = r.GetString(1),
-        ParentSpanId = NullableString(r, 2),
-        Name = r.GetString(3),
-        Kind = r.GetInt32(4),
-        ServiceName = r.GetString(5),
-        ScopeName = NullableString(r, 6),
-        StartTime = r.GetDateTime(7),
-        EndTime = r.GetDateTime(8),
-        DurationMs = r.GetDouble(9),
-        StatusCode = r.GetInt32(10),
-        StatusMessage = NullableString(r, 11),
-        Llm = r.IsDBNull(12) && r.IsDBNull(13) ? LlmView.None : new LlmView
-        {
-            SpanKind = NullableString(r, 12),
-            Operation = NullableString(r, 13),
-            Provider = NullableString(r, 14),
-            Model = NullableString(r, 15),
-            InputTokens = NullableLong(r, 16),
-            OutputTokens = NullableLong(r, 17),
-            CacheReadTokens = NullableLong(r, 18),
-            CacheWriteTokens = NullableLong(r, 19),
-            ReasoningTokens = NullableLong(r, 20),
-            CostUsd = r.IsDBNull(21) ? null : r.GetDouble(21),
-            CostSource = NullableString(r, 22),
-            Feature = NullableString(r, 23),
-        },
-        AttributesJson = r.GetString(24),
-        ResourceJson = r.GetString(25),
-        EventsJson = NullableString(r, 26),
-    };
-
-    private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static long? NullableLong(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
     public async Task<RetentionResult> ApplyRetentionAsync(RetentionPolicy policy, DateTime now, CancellationToken cancellationToken)
     {

@@ -51,6 +51,7 @@ public static class LlmObsBuilderExtensions
             })
             .WithOtlpExporter()
             .WithEnvironment(context => ForwardToDashboard(context, resource))
+            .WithEnvironment(context => CopySharedSettings(context, resource))
             .WithHttpHealthCheck("/health")
             .WithIconName("DataUsage")
             .WithUrls(context =>
@@ -243,6 +244,73 @@ public static class LlmObsBuilderExtensions
     }
 
     /// <summary>
+    /// Prices <paramref name="model"/> at these rates, in LlmObs and in every service that sends it telemetry: a fine-tune,
+    /// a negotiated price, or a model the bundled catalog does not know yet. Prices left null keep the catalog's.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="model">The model name as the provider reports it.</param>
+    /// <param name="inputPerMillionTokens">USD per million fresh input tokens.</param>
+    /// <param name="outputPerMillionTokens">USD per million output tokens.</param>
+    /// <param name="cachedInputPerMillionTokens">USD per million input tokens read from the prompt cache.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    /// <example>
+    /// <code>
+    /// builder.AddLlmObservability().WithModelPrice("acme-support-ft", inputPerMillionTokens: 3.0, outputPerMillionTokens: 12.0);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<LlmObsResource> WithModelPrice(
+        this IResourceBuilder<LlmObsResource> builder, string model, double? inputPerMillionTokens, double? outputPerMillionTokens = null, double? cachedInputPerMillionTokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(model);
+
+        var prefix = $"LlmObs__Pricing__Models__{model}__";
+        foreach (var (name, perMillion) in new[] { ("Input", inputPerMillionTokens), ("Output", outputPerMillionTokens), ("CacheRead", cachedInputPerMillionTokens) })
+        {
+            if (perMillion is { } price)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(price);
+                builder.Resource.SharedSettings[prefix + name] = Invariant(price / 1_000_000);
+            }
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Prices a deployment name (an Azure OpenAI deployment, a proxy's route) as a catalog model, in LlmObs and in every
+    /// service that sends it telemetry.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="deployment">The name calls report, e.g. <c>prod-chat</c>.</param>
+    /// <param name="model">The catalog model it is, e.g. <c>azure/gpt-4o-mini</c>.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithModelAlias(this IResourceBuilder<LlmObsResource> builder, string deployment, string model)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(deployment);
+        ArgumentException.ThrowIfNullOrEmpty(model);
+
+        builder.Resource.SharedSettings[$"LlmObs__Pricing__Aliases__{deployment}"] = model;
+        return builder;
+    }
+
+    /// <summary>
+    /// Sets what prompts and completions every service records on its spans: <see cref="LlmObsContentMode.Off"/>,
+    /// <see cref="LlmObsContentMode.Redacted"/> (personal data replaced) or <see cref="LlmObsContentMode.Raw"/>.
+    /// Without it, services record redacted content in Development and none elsewhere.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="mode">The content mode.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    public static IResourceBuilder<LlmObsResource> WithContentCapture(this IResourceBuilder<LlmObsResource> builder, LlmObsContentMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.SharedSettings["LlmObs__Content"] = mode.ToString();
+        return builder;
+    }
+
+    /// <summary>
     /// Raises a notification in the Aspire dashboard, with a link to the trace, when a single LLM call costs more than
     /// <paramref name="thresholdUsd"/>.
     /// </summary>
@@ -327,6 +395,13 @@ public static class LlmObsBuilderExtensions
             resource.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
             {
                 var env = context.EnvironmentVariables;
+
+                // Prices and the content mode hold for the whole app: a service prices its calls as the server does.
+                foreach (var (name, value) in llmobs.SharedSettings)
+                {
+                    env.TryAdd(name, value);
+                }
+
                 if (!env.TryGetValue(OtlpEndpointVariable, out var current) || !IsDashboardEndpoint(current, dashboardUrls))
                 {
                     return;
@@ -350,6 +425,14 @@ public static class LlmObsBuilderExtensions
         string url => IsDashboardUrl(url, dashboardUrls),
         _ => false,
     };
+
+    private static void CopySharedSettings(EnvironmentCallbackContext context, LlmObsResource resource)
+    {
+        foreach (var (name, value) in resource.SharedSettings)
+        {
+            context.EnvironmentVariables[name] = value;
+        }
+    }
 
     private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -199,6 +199,31 @@ public sealed class LlmObsResourceTests
         }
     }
 
+    [Fact]
+    public async Task Prices_aliases_and_the_content_mode_reach_the_server_and_every_traced_service()
+    {
+        var builder = CreateBuilder();
+        var llmobs = builder.AddLlmObservability()
+            .WithModelPrice("acme-support-ft", inputPerMillionTokens: 3.0, outputPerMillionTokens: 12.0)
+            .WithModelAlias("prod-chat", "azure/gpt-4o-mini")
+            .WithContentCapture(LlmObsContentMode.Off);
+        var api = builder.AddExecutable("api", "dotnet", ".").WithOtlpExporter();
+
+        using var app = builder.Build();
+        await StartModelAsync(builder, app);
+        AllocateEndpoint(llmobs.Resource, port: 5400, targetPort: 5401);
+
+        foreach (var resource in new IResource[] { llmobs.Resource, api.Resource })
+        {
+            var env = await ResolveEnvironmentAsync(resource, app);
+            Assert.Equal("3E-06", env["LlmObs__Pricing__Models__acme-support-ft__Input"]);
+            Assert.Equal("1.2E-05", env["LlmObs__Pricing__Models__acme-support-ft__Output"]);
+            Assert.False(env.ContainsKey("LlmObs__Pricing__Models__acme-support-ft__CacheRead"));
+            Assert.Equal("azure/gpt-4o-mini", env["LlmObs__Pricing__Aliases__prod-chat"]);
+            Assert.Equal("Off", env["LlmObs__Content"]);
+        }
+    }
+
     private static async Task<IReadOnlyDictionary<string, string>> ResolveStartedEnvironmentAsync(IDistributedApplicationBuilder builder, LlmObsResource resource)
     {
         using var app = builder.Build();

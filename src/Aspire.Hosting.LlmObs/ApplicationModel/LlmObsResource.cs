@@ -24,6 +24,9 @@ public sealed class LlmObsResource(string name, string serverPath)
     /// <summary>Whether everything received is forwarded to the Aspire dashboard.</summary>
     public bool ForwardsToDashboard { get; internal set; } = true;
 
+    /// <summary>Settings that hold for the whole app (prices, content mode): given to the server and to every service it traces.</summary>
+    internal Dictionary<string, string> SharedSettings { get; } = [];
+
     /// <summary>The cost of one LLM call, in USD, above which the dashboard shows a notification; null for none.</summary>
     public double? CostAlertThresholdUsd { get; internal set; }
 

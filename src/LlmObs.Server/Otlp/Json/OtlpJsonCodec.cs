@@ -27,6 +27,13 @@ internal static class OtlpJsonCodec
 
     public static IMessage Parse(byte[] utf8, MessageDescriptor descriptor)
     {
+        // System.Text.Json reads invalid UTF-8 inside strings lazily and then throws InvalidOperationException
+        // (a 500); JSON must be UTF-8, so a body that is not is a 400 up front.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            throw new OtlpDecodeException("The body is not valid UTF-8; OTLP/JSON is UTF-8 JSON.");
+        }
+
         var root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth })
             ?? throw new OtlpDecodeException("The body is JSON null, not an OTLP export request.");
         if (root is not JsonObject)

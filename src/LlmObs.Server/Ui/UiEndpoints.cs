@@ -4,7 +4,7 @@ namespace LlmObs.Server.Ui;
 
 /// <summary>
 /// The web UI: static HTML pages and ES modules (Fluent web components vendored as a built file, so no npm
-/// step), reading the JSON query API. Deep links: <c>/traces</c>, <c>/traces/{traceId}</c>, <c>/dashboard</c>.
+/// step), reading the JSON query API. Deep links: <c>/traces</c>, <c>/traces/{traceId}</c>, <c>/dashboard</c>, <c>/quality</c>.
 /// </summary>
 internal static class UiEndpoints
 {
@@ -36,6 +36,7 @@ internal static class UiEndpoints
         app.MapGet("/traces", () => Page(files, "traces.html")).ExcludeFromDescription();
         app.MapGet("/traces/{traceId}", (string traceId) => Page(files, "trace.html")).ExcludeFromDescription();
         app.MapGet("/dashboard", () => Page(files, "dashboard.html")).ExcludeFromDescription();
+        app.MapGet("/quality", () => Page(files, "quality.html")).ExcludeFromDescription();
         return app;
     }
 

@@ -115,3 +115,53 @@ export function callTable(container, calls) {
       h('td', { class: 'num', text: fmt.ms(c.durationMs) }),
       h('td', { class: 'num', text: fmt.cost(c.costUsd) }))))));
 }
+
+/**
+ * Lines over time, one per series: rows [{x, key, value}] (null values leave a gap). The y axis starts at 0 and
+ * ends at yMax (or the largest value). Points carry a tooltip with the exact value.
+ */
+export function lineChart(container, rows, { xLabel, valueLabel, seriesLabel, yMax, tooltip }) {
+  const points = rows.filter(r => typeof r.value === 'number');
+  if (!points.length) return emptyChart(container);
+  const counts = new Map();
+  for (const r of points) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+  const series = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, maxSeries).map(([k]) => k).sort();
+  const xs = [...new Set(points.map(r => r.x))].sort();
+  const max = Math.max(yMax ?? 0, ...points.map(r => r.value), 1e-12);
+
+  const width = Math.max(320, Math.round(container.clientWidth || 800)), height = 200, left = 64, right = 16, bottom = 24, top = 8;
+  const plotW = width - left - right, plotH = height - top - bottom;
+  const xAt = i => left + (xs.length === 1 ? plotW / 2 : (plotW * i) / (xs.length - 1));
+  const yAt = v => top + plotH * (1 - v / max);
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'Quality over time' });
+  for (const fraction of [0, 0.5, 1]) {
+    const y = top + plotH * (1 - fraction);
+    svg.append(s('line', { class: fraction === 0 ? 'axis' : 'grid-line', x1: left, x2: width - right, y1: y, y2: y }));
+    svg.append(s('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', text: valueLabel(max * fraction) }));
+  }
+  const step = Math.ceil(xs.length / 12);
+  xs.forEach((x, i) => {
+    if (i % step === 0) svg.append(s('text', { x: xAt(i), y: height - 6, 'text-anchor': 'middle', text: xLabel(x) }));
+  });
+  series.forEach((name, index) => {
+    const colour = palette[index % palette.length];
+    const byX = new Map(points.filter(r => r.key === name).map(r => [r.x, r]));
+    // A gap where a bucket has no score: each run of consecutive buckets is its own path.
+    let d = '';
+    let drawing = false;
+    xs.forEach((x, i) => {
+      const r = byX.get(x);
+      if (!r) { drawing = false; return; }
+      d += `${drawing ? 'L' : 'M'}${xAt(i).toFixed(1)},${yAt(r.value).toFixed(1)} `;
+      drawing = true;
+    });
+    svg.append(s('path', { class: 'series-line', d: d.trim(), stroke: colour }));
+    xs.forEach((x, i) => {
+      const r = byX.get(x);
+      if (!r) return;
+      svg.append(s('circle', { cx: xAt(i), cy: yAt(r.value), r: 3.5, fill: colour },
+        s('title', { text: tooltip ? tooltip(r) : `${seriesLabel(name)} · ${xLabel(x)}: ${valueLabel(r.value)}` })));
+    });
+  });
+  replace(container, svg, legend(series.map((name, i) => [seriesLabel(name), palette[i % palette.length]])));
+}

@@ -2,6 +2,7 @@
 // parameters, tokens, cost and timing; retrieval spans the query and documents; tool spans arguments and result.
 import { h, replace } from './dom.js';
 import { conversation, renderConversation, parseJsonAttribute, pretty } from './messages.js';
+import { annotationTable } from './annotations.js';
 import * as fmt from './format.js';
 
 const spanKinds = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
@@ -10,7 +11,8 @@ export function kindOf(span) {
   return span.llm?.spanKind ?? null;
 }
 
-export function renderSpanDetail(panel, span) {
+/** annotations: the span's annotations, null while they load, or a message when they could not be loaded. */
+export function renderSpanDetail(panel, span, annotations = null) {
   if (!span) {
     replace(panel, h('p', { class: 'empty', text: 'Select a span.' }));
     return;
@@ -32,6 +34,11 @@ export function renderSpanDetail(panel, span) {
       ['Status message', span.statusMessage],
     ]),
   ];
+
+  sections.push(h('h2', { text: 'Annotations' }),
+    annotations === null ? h('p', { class: 'empty', dataset: { section: 'span-annotations' }, text: 'Loading…' })
+      : typeof annotations === 'string' ? h('p', { class: 'error', dataset: { section: 'span-annotations' }, text: annotations })
+        : annotationTable(annotations, 'span-annotations'));
 
   if (kind === 'llm' || kind === 'embedding') sections.push(...llmSections(span, a, llm, kind));
   if (kind === 'retrieval' || kind === 'rerank') sections.push(...retrievalSections(a, llm));

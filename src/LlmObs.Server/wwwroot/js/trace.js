@@ -4,6 +4,7 @@ import { markNav } from './shell.js';
 import { h, replace, append } from './dom.js';
 import { getJson } from './api.js';
 import { renderSpanDetail, kindOf } from './span-detail.js';
+import { loadTraceAnnotations, annotationTable } from './annotations.js';
 import * as fmt from './format.js';
 
 markNav('traces');
@@ -15,6 +16,7 @@ const spacer = document.getElementById('waterfall-spacer');
 const detail = document.getElementById('span-detail');
 const summary = document.getElementById('trace-summary');
 const errorBox = document.getElementById('trace-error');
+const traceAnnotations = document.getElementById('trace-annotations');
 
 const traceId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
 let nodes = new Map();
@@ -23,18 +25,50 @@ let visible = [];
 let selected = null;
 let traceStart = 0;
 let traceDuration = 1;
+let annotations = { trace: [], bySpan: new Map() };
+let annotationsLoaded = false;
 
 async function load() {
   if (!/^[0-9a-f]{32}$/i.test(traceId)) {
     showError('A trace id is 32 hex characters.');
     return;
   }
+  // Annotations load beside the spans; a failure there leaves the trace readable.
+  const annotationsLoad = loadTraceAnnotations(traceId.toLowerCase())
+    .then(result => { annotations = result; annotationsLoaded = true; })
+    .catch(error => { annotationsLoaded = error; });
   try {
     const trace = await getJson(`/api/traces/${encodeURIComponent(traceId)}`);
     build(trace.spans);
   } catch (error) {
     showError(error.status === 404 ? `No trace ${traceId} is stored (yet).` : `The trace could not be loaded: ${error.message}`);
+    return;
   }
+  await annotationsLoad;
+  renderTraceAnnotations();
+  renderRows();
+  if (selected) renderSpanDetail(detail, selected.span, spanAnnotations(selected.span));
+}
+
+function spanAnnotations(span) {
+  if (annotationsLoaded === false) return null;
+  if (annotationsLoaded !== true) return `Annotations could not be loaded: ${annotationsLoaded?.message ?? 'unknown error'}`;
+  return annotations.bySpan.get(span.spanId) ?? [];
+}
+
+function renderTraceAnnotations() {
+  if (annotationsLoaded !== true) {
+    replace(traceAnnotations, h('p', { class: 'error', text: `Annotations could not be loaded: ${annotationsLoaded?.message ?? 'unknown error'}` }));
+    traceAnnotations.hidden = false;
+    return;
+  }
+  const onSpans = [...annotations.bySpan.values()].reduce((n, list) => n + list.length, 0);
+  traceAnnotations.hidden = false;
+  replace(traceAnnotations,
+    h('h2', {}, 'Trace annotations', h('span', { class: 'count', text: onSpans ? ` · ${onSpans} more on ${annotations.bySpan.size} span${annotations.bySpan.size > 1 ? 's' : ''}` : '' })),
+    annotations.trace.length
+      ? annotationTable(annotations.trace, 'trace-annotations')
+      : h('p', { class: 'empty', dataset: { section: 'trace-annotations' }, text: 'None on the whole trace.' }));
 }
 
 function showError(message) {
@@ -144,7 +178,10 @@ function renderRow(node, index) {
     onclick: () => select(node, false),
   },
   h('div', { class: 'span-name' }, indent, toggle, h('span', { class: `dot ${kind}${error}` }),
-    h('span', { class: 'label', text: span.name, title: `${span.name} (${span.serviceName})` })),
+    h('span', { class: 'label', text: span.name, title: `${span.name} (${span.serviceName})` }),
+    annotations.bySpan.has(span.spanId)
+      ? h('span', { class: 'annotated', title: `${annotations.bySpan.get(span.spanId).length} annotation(s)`, text: '★' })
+      : null),
   h('div', { class: 'bar-track' }, bar, label));
   row.style.top = `${index * rowHeight}px`;
   return row;
@@ -166,7 +203,7 @@ function select(node, scrollIntoView) {
       renderRows();
     }
   }
-  renderSpanDetail(detail, node.span);
+  renderSpanDetail(detail, node.span, spanAnnotations(node.span));
   const url = new URL(location.href);
   url.searchParams.set('span', node.span.spanId);
   history.replaceState(null, '', url);

@@ -10,7 +10,8 @@ namespace LlmObs.Playground.RagApi.Simulation;
 /// </summary>
 internal sealed partial class SimulatedPrompt
 {
-    private const string QuestionMarker = "Question:";
+    // What the request asks about follows one of these after the documents: a question (/ask) or a ticket (/summarise).
+    private static readonly string[] QuestionMarkers = ["Question:", "Ticket:"];
 
     private SimulatedPrompt(
         string question,
@@ -24,7 +25,7 @@ internal sealed partial class SimulatedPrompt
         ToolResults = toolResults;
     }
 
-    /// <summary>The user's question: the last user message, or the part of it after <c>Question:</c>.</summary>
+    /// <summary>The user's question: the last user message, or the part of it after <c>Question:</c> (or <c>Ticket:</c>).</summary>
     public string Question { get; }
 
     /// <summary>The context documents of the conversation, in the order given (retrieval rank).</summary>
@@ -70,9 +71,19 @@ internal sealed partial class SimulatedPrompt
     private static string ExtractQuestion(string userText)
     {
         // Look after the last document, so a question that itself contains "Question:" stays whole.
-        var documentsEnd = userText.LastIndexOf("</document>", StringComparison.Ordinal);
-        var marker = userText.IndexOf(QuestionMarker, Math.Max(documentsEnd, 0), StringComparison.Ordinal);
-        return marker < 0 ? userText.Trim() : userText[(marker + QuestionMarker.Length)..].Trim();
+        var documentsEnd = Math.Max(userText.LastIndexOf("</document>", StringComparison.Ordinal), 0);
+        // The first marker wins, so a question or ticket that itself contains "Question:" or "Ticket:" stays whole.
+        var (start, length) = (-1, 0);
+        foreach (var name in QuestionMarkers)
+        {
+            var marker = userText.IndexOf(name, documentsEnd, StringComparison.Ordinal);
+            if (marker >= 0 && (start < 0 || marker < start))
+            {
+                (start, length) = (marker, name.Length);
+            }
+        }
+
+        return start < 0 ? userText.Trim() : userText[(start + length)..].Trim();
     }
 
     [GeneratedRegex("""<document id="(?<id>[^"]*)"(?: title="(?<title>[^"]*)")?>(?<text>.*?)</document>""", RegexOptions.Singleline)]

@@ -119,4 +119,36 @@ public sealed class AnnotationClientTests : IAsyncLifetime
         Assert.True(receipt.Created);
         Assert.Single(await client.ListForTraceAsync(traceId, cancellationToken: Ct));
     }
+
+    [Fact]
+    public async Task The_registered_client_sends_the_configured_api_key_to_a_server_that_requires_one()
+    {
+        const string apiKey = "llmobs-test-key-0123456789";
+        await using var keyed = LlmObsTestServer.Start(apiKey);
+        var traceId = TestSpan.NewTraceId();
+
+        // Without the key, the server refuses.
+        var anonymous = Client(keyed, apiKey: null);
+        var refused = await Assert.ThrowsAsync<LlmObsAnnotationException>(() =>
+            anonymous.AnnotateTraceAsync(traceId, new SpanAnnotation("eval.quality") { Score = 0.5 }, Ct));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+
+        // With LlmObs:ApiKey configured, every call carries it as x-api-key.
+        var client = Client(keyed, apiKey);
+        Assert.True((await client.AnnotateTraceAsync(traceId, new SpanAnnotation("eval.quality") { Score = 0.5 }, Ct)).Created);
+        Assert.Single(await client.ListForTraceAsync(traceId, cancellationToken: Ct));
+
+        static LlmObsAnnotationClient Client(LlmObsTestServer server, string? apiKey)
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["LlmObs:Endpoint"] = server.Address.ToString(),
+                ["LlmObs:ApiKey"] = apiKey,
+            });
+            builder.AddLlmObsAnnotationClient();
+            var host = builder.Build();
+            return host.Services.GetRequiredService<LlmObsAnnotationClient>();
+        }
+    }
 }

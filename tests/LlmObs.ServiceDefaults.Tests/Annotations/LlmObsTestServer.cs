@@ -30,11 +30,12 @@ public sealed class LlmObsTestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static LlmObsTestServer Start()
+    /// <param name="apiKey">When given, the server requires it (<c>LlmObs:ApiKey</c>).</param>
+    public static LlmObsTestServer Start(string? apiKey = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "llmobs-sd-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var factory = new Factory(directory);
+        var factory = new Factory(directory, apiKey);
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -86,11 +87,16 @@ public sealed class LlmObsTestServer : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(string directory) : WebApplicationFactory<LlmObs.Server.LlmObsServerOptions>
+    private sealed class Factory(string directory, string? apiKey) : WebApplicationFactory<LlmObs.Server.LlmObsServerOptions>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("LlmObs:DataDirectory", directory);
+            if (apiKey is not null)
+            {
+                builder.UseSetting("LlmObs:ApiKey", apiKey);
+            }
+
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
         }
     }

@@ -8,6 +8,8 @@ namespace LlmObs.QueryBench;
 
 internal sealed record Result(string Engine, string Query, int? WindowDays, IReadOnlyList<double> Milliseconds, string Answer)
 {
+    public bool Failed { get; init; }
+
     public double Median => Percentile(0.5);
 
     public double P95 => Percentile(0.95);
@@ -43,11 +45,11 @@ internal static class Bench
     ];
 
     public static async Task<List<Result>> RunAsync(
-        string engine, ISpanQueries queries, ISpanStore store, DateTime end, long traces, BenchArgs options, int reps, TextWriter log)
+        string engine, ISpanQueries queries, ISpanStore store, DateTime end, long traces, BenchArgs options, int reps, IReadOnlyList<int> windows, TextWriter log)
     {
         log.WriteLine($"{engine}: {options.Warmup} warm-up + {reps} measured runs per query and window (uptime: {Uptime()})");
         var results = new List<Result>();
-        foreach (var days in options.Windows)
+        foreach (var days in windows)
         {
             var filter = new SpanFilter { From = end.AddDays(-days), To = end };
             foreach (var (name, run) in Aggregates(queries, days))
@@ -85,17 +87,27 @@ internal static class Bench
     private static async Task<Result> MeasureAsync(string engine, string name, int? days, Func<Task<string>> run, int warmup, int reps, TextWriter log)
     {
         var answer = "";
-        for (var i = 0; i < warmup; i++)
-        {
-            answer = await run();
-        }
-
         var times = new List<double>();
-        for (var i = 0; i < reps; i++)
+        try
         {
-            var watch = Stopwatch.StartNew();
-            answer = await run();
-            times.Add(watch.Elapsed.TotalMilliseconds);
+            for (var i = 0; i < warmup; i++)
+            {
+                answer = await run();
+            }
+
+            for (var i = 0; i < reps; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                answer = await run();
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException)
+        {
+            // Npgsql's default command timeout (30 s) applies as it does in the server: such a query fails there too.
+            var failed = new Result(engine, name, days, [double.NaN], "failed: " + (ex.InnerException ?? ex).GetType().Name) { Failed = true };
+            log.WriteLine($"  {engine,-10} {name,-48} {(days is { } d0 ? d0 + "d" : "-"),4}  {failed.Answer}: {ex.Message}");
+            return failed;
         }
 
         var result = new Result(engine, name, days, times, answer);
@@ -147,7 +159,7 @@ internal static class Bench
         return text.ToString();
     }
 
-    private static string Cell(Result r) => string.Create(CultureInfo.InvariantCulture, $"{Format(r.Median)} / {Format(r.P95)}");
+    private static string Cell(Result r) => r.Failed ? r.Answer : string.Create(CultureInfo.InvariantCulture, $"{Format(r.Median)} / {Format(r.P95)}");
 
     private static string Format(double ms) => ms >= 100 ? ms.ToString("N0", CultureInfo.InvariantCulture) : ms.ToString("F1", CultureInfo.InvariantCulture);
 
@@ -180,6 +192,9 @@ internal sealed class BenchArgs
     public int PostgresReps { get; private set; } = 3;
     public int Warmup { get; private set; } = 1;
     public IReadOnlyList<int> Windows { get; private set; } = [1, 7, 30];
+
+    /// <summary>PostgreSQL's windows when they differ (its 30-day aggregates take tens of seconds each).</summary>
+    public IReadOnlyList<int>? PostgresWindows { get; private set; }
     public IReadOnlyList<string>? Only { get; private set; }
     public string? Explain { get; private set; }
     public string? Sql { get; private set; }
@@ -203,6 +218,7 @@ internal sealed class BenchArgs
                 case "--pg-reps": o.PostgresReps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": o.Warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--windows": o.Windows = Next().Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToList(); break;
+                case "--pg-windows": o.PostgresWindows = Next().Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToList(); break;
                 case "--only": o.Only = Next().Split(','); break;
                 case "--explain": o.Explain = Next(); break;
                 case "--sql": o.Sql = Next(); break;

@@ -18,7 +18,7 @@ using Microsoft.Extensions.Options;
 //
 //   dotnet run -c Release --project bench/LlmObs.QueryBench -- [--spans 10000000] [--data /tmp/llmobs-querybench]
 //       [--postgres "<conn>"] [--regenerate] [--generate-only] [--reps 5] [--warmup 1] [--pg-reps 3]
-//       [--windows 1,7,30] [--only name,…]
+//       [--windows 1,7,30] [--pg-windows 1,7] [--only name,…]
 //   … -- --explain cost-per-day --windows 30 [--postgres "<conn>"]   EXPLAIN ANALYZE of one statement SpanSql writes
 //   … -- --sql "SELECT …" [--postgres "<conn>"]                      any statement, timed
 var options = BenchArgs.Parse(args);
@@ -115,7 +115,7 @@ var results = new List<Result>();
 await using (var store = OpenDuckDb(duckDirectory))
 {
     var queries = new SqlSpanQueries(new DuckDbQuerySource(store));
-    results.AddRange(await Bench.RunAsync("DuckDB", queries, store, end, traces, options, options.Reps, log));
+    results.AddRange(await Bench.RunAsync("DuckDB", queries, store, end, traces, options, options.Reps, options.Windows, log));
 }
 
 if (options.Postgres is { } conn)
@@ -125,7 +125,8 @@ if (options.Postgres is { } conn)
     var source = new PostgresQuerySource(Options.Create(new StorageOptions { Provider = StorageProviders.Postgres, ConnectionString = conn }));
     await using (source)
     {
-        results.AddRange(await Bench.RunAsync("PostgreSQL", new SqlSpanQueries(source), store, end, traces, options, options.PostgresReps, log));
+        results.AddRange(await Bench.RunAsync(
+            "PostgreSQL", new SqlSpanQueries(source), store, end, traces, options, options.PostgresReps, options.PostgresWindows ?? options.Windows, log));
     }
 
     await store.StopAsync(CancellationToken.None);

@@ -28,7 +28,7 @@ internal sealed record SpanResponse(
         var s = stored.Span;
         return new SpanResponse(
             s.TraceId, s.SpanId, s.ParentSpanId, s.Name, s.Kind, s.ServiceName, s.ScopeName, s.StartTime, s.EndTime, s.DurationMs,
-            s.StatusCode, s.StatusMessage, ReferenceEquals(s.Llm, Ingest.LlmView.None) ? null : s.Llm,
+            s.StatusCode, s.StatusMessage, Normalization.StoredLlmView.Complete(s), // the columns' view completed from the raw attributes
             JsonDocument.Parse(s.AttributesJson).RootElement,
             s.EventsJson is null ? null : JsonDocument.Parse(s.EventsJson).RootElement);
     }

@@ -23,8 +23,17 @@ internal sealed class LlmSpanNormalizer(PriceCatalog catalog)
         new GenAiConvention(),
     ];
 
+    // Every convention's attributes start with one of these; a span with none (an HTTP or database span, most of
+    // them) needs no lookup table at all.
+    private static readonly string[] ConventionPrefixes = ["gen_ai.", "llm.", "openinference.", "langfuse.", "traceloop.", "ai.", "operation.name"];
+
     public LlmView Normalize(Span span)
     {
+        if (!HasConventionAttribute(span))
+        {
+            return LlmView.None;
+        }
+
         var attributes = new SpanAttributes(span.Attributes);
         var draft = new LlmViewDraft();
         foreach (var convention in Conventions)
@@ -49,6 +58,22 @@ internal sealed class LlmSpanNormalizer(PriceCatalog catalog)
         draft.Failed |= span.Status?.Code == Status.Types.StatusCode.Error;
         Price(draft);
         return draft.ToView();
+    }
+
+    private static bool HasConventionAttribute(Span span)
+    {
+        foreach (var attribute in span.Attributes)
+        {
+            foreach (var prefix in ConventionPrefixes)
+            {
+                if (attribute.Key.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What LlmObs's own service side writes: the client-computed cost and its breakdown, and the feature.</summary>

@@ -15,7 +15,10 @@ internal static class IngestHostingExtensions
     public static WebApplicationBuilder AddOtlpIngest(this WebApplicationBuilder builder, LlmObsServerOptions options)
     {
         var services = builder.Services;
-        services.AddSingleton(PriceCatalog.Default);
+        // The bundled catalog with LlmObs:Pricing's prices and aliases, the same section the services read: the AppHost
+        // gives both the same values, so a span is priced alike wherever it is priced.
+        var pricing = builder.Configuration.GetSection("LlmObs:Pricing").Get<PricingOptions>() ?? new PricingOptions();
+        services.AddSingleton(pricing.ApplyTo(PriceCatalog.Default));
         services.AddSingleton<LlmSpanNormalizer>();
         services.AddSingleton<OtlpSpanMapper>();
         services.AddSingleton<OtlpHttpBodyReader>();

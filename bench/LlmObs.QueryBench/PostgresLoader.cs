@@ -13,16 +13,6 @@ namespace LlmObs.QueryBench;
 /// </summary>
 internal static class PostgresLoader
 {
-    private static readonly NpgsqlDbType[] Types =
-    [
-        NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text,
-        NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Double, NpgsqlDbType.Integer, NpgsqlDbType.Text,
-        NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
-        NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
-        NpgsqlDbType.Double, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
-        NpgsqlDbType.Text, NpgsqlDbType.Double,
-    ];
-
     // The writer's columns and the two it fills from the attributes.
     private const string Columns = PostgresBatchWriter.SpanColumns + ", user_id, ttft_ms";
 
@@ -81,36 +71,36 @@ internal static class PostgresLoader
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var writer = await connection.BeginBinaryImportAsync(
             $"COPY spans ({Columns}) FROM STDIN (FORMAT BINARY)", ct);
+        // Types from the DuckDB columns, so a column a later migration adds to the writer's list is copied too.
+        var types = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetFieldType(i) switch
+        {
+            var t when t == typeof(DateTime) => NpgsqlDbType.TimestampTz,
+            var t when t == typeof(int) => NpgsqlDbType.Integer,
+            var t when t == typeof(long) => NpgsqlDbType.Bigint,
+            var t when t == typeof(double) => NpgsqlDbType.Double,
+            _ => NpgsqlDbType.Text,
+        }).ToArray();
         long rows = 0;
         while (await reader.ReadAsync(ct))
         {
             await writer.StartRowAsync(ct);
-            for (var i = 0; i < Types.Length; i++)
+            for (var i = 0; i < types.Length; i++)
             {
                 if (reader.IsDBNull(i))
                 {
                     await writer.WriteNullAsync(ct);
+                    continue;
                 }
-                else if (Types[i] == NpgsqlDbType.TimestampTz)
+
+                var task = types[i] switch
                 {
-                    await writer.WriteAsync(DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc), Types[i], ct);
-                }
-                else if (Types[i] == NpgsqlDbType.Integer)
-                {
-                    await writer.WriteAsync(reader.GetInt32(i), Types[i], ct);
-                }
-                else if (Types[i] == NpgsqlDbType.Bigint)
-                {
-                    await writer.WriteAsync(reader.GetInt64(i), Types[i], ct);
-                }
-                else if (Types[i] == NpgsqlDbType.Double)
-                {
-                    await writer.WriteAsync(reader.GetDouble(i), Types[i], ct);
-                }
-                else
-                {
-                    await writer.WriteAsync(reader.GetString(i), Types[i], ct);
-                }
+                    NpgsqlDbType.TimestampTz => writer.WriteAsync(DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc), types[i], ct),
+                    NpgsqlDbType.Integer => writer.WriteAsync(reader.GetInt32(i), types[i], ct),
+                    NpgsqlDbType.Bigint => writer.WriteAsync(reader.GetInt64(i), types[i], ct),
+                    NpgsqlDbType.Double => writer.WriteAsync(reader.GetDouble(i), types[i], ct),
+                    _ => writer.WriteAsync(reader.GetString(i), types[i], ct),
+                };
+                await task;
             }
 
             rows++;

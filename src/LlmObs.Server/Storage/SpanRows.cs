@@ -9,6 +9,9 @@ namespace LlmObs.Server.Storage;
 /// </summary>
 internal static class SpanRows
 {
+    // After content_refs (27): the selects of both engines name the columns in this order.
+    private const int ProjectOrdinal = 28;
+
     public static SpanRecord Read(DbDataReader r) => new()
     {
         TraceId = r.GetString(0),
@@ -41,6 +44,7 @@ internal static class SpanRows
         AttributesJson = r.GetString(24),
         ResourceJson = r.GetString(25),
         EventsJson = NullableString(r, 26),
+        Project = r.FieldCount > ProjectOrdinal && !r.IsDBNull(ProjectOrdinal) ? r.GetString(ProjectOrdinal) : SpanRecord.DefaultProject,
     };
 
     private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

@@ -40,6 +40,22 @@ public abstract class SpanStoreContractTests
     }
 
     [Fact]
+    public async Task Each_spans_project_is_stored_and_read_back()
+    {
+        await using var harness = CreateHarness();
+        var store = await harness.OpenAsync();
+        var traceId = NewTraceId();
+        var checkout = Span(traceId, "POST /checkout", DateTime.UtcNow.AddMinutes(-1)) with { Project = "checkout" };
+        var unnamed = Span(traceId, "GET /health", DateTime.UtcNow.AddMinutes(-1).AddMilliseconds(1));
+
+        await store.WriteAsync([checkout, unnamed], Ct);
+
+        var projects = (await store.GetTraceAsync(traceId, Ct)).ToDictionary(s => s.Span.SpanId, s => s.Span.Project);
+        Assert.Equal("checkout", projects[checkout.SpanId]);
+        Assert.Equal("default", projects[unnamed.SpanId]);
+    }
+
+    [Fact]
     public async Task Unknown_trace_reads_as_empty()
     {
         await using var harness = CreateHarness();

@@ -65,6 +65,12 @@ internal static class DuckDbSchema
             UPDATE spans SET user_id = {QueryColumns.UserId}, ttft_ms = {QueryColumns.TtftMs}
             WHERE contains(attributes, 'user.id') OR contains(attributes, 'time_to_first_chunk');
             """),
+        (4, "project of every span (resource attribute, x-project-name header or default)", """
+            ALTER TABLE spans ADD COLUMN IF NOT EXISTS project VARCHAR;
+            UPDATE spans SET project = coalesce(
+                json_extract_string(resource, '$."openinference.project.name"'), json_extract_string(resource, '$."llmobs.project"'), 'default')
+            WHERE project IS NULL;
+            """),
     ];
 
 

@@ -173,6 +173,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 .AppendValue(row.ContentRefs)
                 .AppendNullValue() // user_id and ttft_ms: filled from the attributes by the INSERT that moves the batch into spans
                 .AppendNullValue()
+                .AppendValue(s.Project)
                 .EndRow();
         }
     }
@@ -293,7 +294,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     private const string SpanColumns = """
         trace_id, span_id, parent_span_id, name, kind, service_name, scope_name, start_time, end_time, duration_ms,
         status_code, status_message, llm_kind, operation, provider, model, input_tokens, output_tokens, cache_read_tokens,
-        cache_write_tokens, reasoning_tokens, cost_usd, cost_source, feature, attributes, resource, events, content_refs
+        cache_write_tokens, reasoning_tokens, cost_usd, cost_source, feature, attributes, resource, events, content_refs, project
         """;
 
     // DuckDB.NET only duplicates in-memory connections; a second connection to the same file shares the

@@ -16,7 +16,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
     internal const string SpanColumns = """
         trace_id, span_id, parent_span_id, name, kind, service_name, scope_name, start_time, end_time, duration_ms,
         status_code, status_message, llm_kind, operation, provider, model, input_tokens, output_tokens, cache_read_tokens,
-        cache_write_tokens, reasoning_tokens, cost_usd, cost_source, feature, attributes, resource, events, content_refs
+        cache_write_tokens, reasoning_tokens, cost_usd, cost_source, feature, attributes, resource, events, content_refs, project
         """;
 
     private NpgsqlConnection? _connection;
@@ -137,6 +137,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
             await copy.WriteAsync(s.ResourceJson, NpgsqlDbType.Text).ConfigureAwait(false);
             await WriteAsync(copy, row.EventsJson, NpgsqlDbType.Text).ConfigureAwait(false);
             await WriteAsync(copy, row.ContentRefs, NpgsqlDbType.Text).ConfigureAwait(false);
+            await copy.WriteAsync(s.Project, NpgsqlDbType.Text).ConfigureAwait(false);
         }
 
         await copy.CompleteAsync().ConfigureAwait(false);

@@ -74,6 +74,10 @@ internal static class PostgresSchema
             UPDATE spans SET user_id = {QueryColumns.UserId}, ttft_ms = {QueryColumns.TtftMs}
             WHERE strpos(attributes, 'user.id') > 0 OR strpos(attributes, 'time_to_first_chunk') > 0;
             """),
+        (3, "project of every span (resource attribute, x-project-name header or default)", """
+            ALTER TABLE spans ADD COLUMN project text;
+            UPDATE spans SET project = coalesce(resource::jsonb ->> 'openinference.project.name', resource::jsonb ->> 'llmobs.project', 'default');
+            """),
     ];
 
 

@@ -33,19 +33,41 @@ internal static class UiEndpoints
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
 
-        app.MapGet("/traces", () => Page(files, "traces.html")).ExcludeFromDescription();
-        app.MapGet("/traces/{traceId}", (string traceId) => Page(files, "trace.html")).ExcludeFromDescription();
-        app.MapGet("/dashboard", () => Page(files, "dashboard.html")).ExcludeFromDescription();
-        app.MapGet("/quality", () => Page(files, "quality.html")).ExcludeFromDescription();
+        app.MapGet("/traces", () => Page(files, "traces", "Traces")).ExcludeFromDescription();
+        app.MapGet("/traces/{traceId}", (string traceId) => Page(files, "trace", "Trace")).ExcludeFromDescription();
+        app.MapGet("/dashboard", () => Page(files, "dashboard", "Cost")).ExcludeFromDescription();
+        app.MapGet("/quality", () => Page(files, "quality", "Quality")).ExcludeFromDescription();
         return app;
     }
 
-    private static IResult Page(IFileProvider files, string name)
+    /// <summary>
+    /// A page is the shared shell (layout.html: head, header, navigation) around the page's own main content
+    /// (pages/{name}.html), with its title and its module (js/{name}.js). Every placeholder is filled from the
+    /// constants above, never from a request.
+    /// </summary>
+    private static IResult Page(IFileProvider files, string name, string title)
     {
-        var file = files.GetFileInfo(name);
-        return file.Exists && file.PhysicalPath is { } path
-            ? Results.File(path, "text/html; charset=utf-8")
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"The UI file {name} is missing from this build.");
+        if (Read(files, "layout.html") is not { } layout || Read(files, $"pages/{name}.html") is not { } main)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"The UI page {name} is missing from this build.");
+        }
+
+        var html = layout.Replace("{title}", title, StringComparison.Ordinal)
+            .Replace("{script}", name, StringComparison.Ordinal)
+            .Replace("{main}", main, StringComparison.Ordinal);
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    private static string? Read(IFileProvider files, string path)
+    {
+        var file = files.GetFileInfo(path);
+        if (!file.Exists)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(file.CreateReadStream());
+        return reader.ReadToEnd();
     }
 
     /// <summary>
@@ -57,7 +79,7 @@ internal static class UiEndpoints
         string?[] candidates = [environment.WebRootPath, Path.Combine(AppContext.BaseDirectory, "wwwroot")];
         foreach (var candidate in candidates)
         {
-            if (candidate is not null && File.Exists(Path.Combine(candidate, "traces.html")))
+            if (candidate is not null && File.Exists(Path.Combine(candidate, "layout.html")))
             {
                 return new PhysicalFileProvider(candidate);
             }

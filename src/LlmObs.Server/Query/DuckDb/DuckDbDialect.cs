@@ -20,6 +20,8 @@ internal sealed class DuckDbDialect : ISqlDialect
 
     public string ContainsText(string column, string constant) => $"contains({column}, '{constant}')";
 
+    public string HashHex(string column) => column;
+
     public string Percentile(string expression, double fraction) =>
         $"quantile_cont({expression}, {fraction.ToString(CultureInfo.InvariantCulture)})";
 

@@ -22,6 +22,8 @@ internal sealed class PostgresDialect : ISqlDialect
 
     public string ContainsText(string column, string constant) => $"(strpos({column}, '{constant}') > 0)";
 
+    public string HashHex(string column) => $"encode({column}, 'hex')";
+
     public string Percentile(string expression, double fraction) =>
         $"percentile_cont({fraction.ToString(CultureInfo.InvariantCulture)}) WITHIN GROUP (ORDER BY {expression})";
 

@@ -24,6 +24,9 @@ internal interface ISqlDialect
     /// <summary>True when the text column contains <paramref name="constant"/> (a constant of ours, case-sensitive).</summary>
     string ContainsText(string column, string constant);
 
+    /// <summary>A content hash column as the lowercase hex that spans' <c>content_refs</c> name it by.</summary>
+    string HashHex(string column);
+
     /// <summary>The continuous percentile <paramref name="fraction"/> of <paramref name="expression"/> (NULLs ignored).</summary>
     string Percentile(string expression, double fraction);
 

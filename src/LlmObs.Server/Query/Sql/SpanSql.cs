@@ -352,8 +352,24 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     private static string Null(string type) => $"CAST(NULL AS {type})";
 
     /// <summary>The text in any of the forms it is stored in (see <see cref="SearchNeedles"/>); each form is a parameter.</summary>
-    private string TextMatch(string alias, string text, SqlParameters p) =>
-        "(" + string.Join(" OR ", SearchNeedles.For(text).Select(needle => dialect.ContainsIgnoreCase(dialect.AsText(alias + ".attributes"), p.Add(needle)))) + ")";
+    /// <remarks>
+    /// Large values (prompts, completions) live in the content table, one row per value and day: a span matches
+    /// when one of the values its <c>content_refs</c> names contains the text.
+    /// </remarks>
+    private string TextMatch(string alias, string text, SqlParameters p)
+    {
+        var needles = SearchNeedles.For(text).Select(p.Add).ToList();
+        var inAttributes = needles.Select(needle => dialect.ContainsIgnoreCase(dialect.AsText(alias + ".attributes"), needle));
+        var inContent = needles.Select(needle => dialect.ContainsIgnoreCase("c.text", needle));
+        return $"""
+            ({string.Join(" OR ", inAttributes)}
+             OR ({alias}.content_refs IS NOT NULL AND EXISTS (
+                 SELECT 1 FROM content c
+                 WHERE c.day = CAST({alias}.start_time AS DATE)
+                   AND position({dialect.HashHex("c.hash")} IN {alias}.content_refs) > 0
+                   AND ({string.Join(" OR ", inContent)}))))
+            """;
+    }
 
     private string PercentileColumns(string column) =>
         $"count({column}), {dialect.Percentile(column, 0.5)}, {dialect.Percentile(column, 0.95)}, {dialect.Percentile(column, 0.99)}, max({column}), avg({column})";

@@ -141,12 +141,13 @@ internal sealed class LargeValueSplitter(int largeValueBytes)
 internal sealed record SplitSpan(SpanRecord Span, string AttributesJson, string? EventsJson, string? ContentRefs, IReadOnlyList<ContentBlob> Blobs);
 
 /// <summary>One stored value: Brotli-compressed UTF-8 JSON, keyed by day and the SHA-256 of the bytes.</summary>
-internal sealed record ContentBlob(DateOnly Day, string Hash, int Length, byte[] Data)
+/// <param name="Text">The value as its JSON token, uncompressed: what free-text search looks in (the engines compress it themselves).</param>
+internal sealed record ContentBlob(DateOnly Day, string Hash, int Length, byte[] Data, string Text)
 {
     public static ContentBlob Create(DateOnly day, byte[] utf8)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(utf8));
-        return new ContentBlob(day, hash, utf8.Length, Compress(utf8));
+        return new ContentBlob(day, hash, utf8.Length, Compress(utf8), Encoding.UTF8.GetString(utf8));
     }
 
     // Quality 1: ~8 µs for 1.5 KB of prose at a ~6x ratio; higher qualities cost 2–3x the time for little more.

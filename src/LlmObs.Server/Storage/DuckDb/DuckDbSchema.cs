@@ -71,6 +71,9 @@ internal static class DuckDbSchema
                 json_extract_string(resource, '$."openinference.project.name"'), json_extract_string(resource, '$."llmobs.project"'), 'default')
             WHERE project IS NULL;
             """),
+        (5, "content searchable as text (older content keeps only its compressed copy)", """
+            ALTER TABLE content ADD COLUMN IF NOT EXISTS text VARCHAR;
+            """),
     ];
 
 

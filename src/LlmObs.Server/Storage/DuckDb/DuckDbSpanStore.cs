@@ -187,7 +187,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         {
             if (seen.Add((blob.Day, blob.Hash)))
             {
-                appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendValue(blob.Data).EndRow();
+                appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendValue(blob.Data).AppendValue(blob.Text).EndRow();
                 first = blob.Day < first ? blob.Day : first;
                 last = blob.Day > last ? blob.Day : last;
             }

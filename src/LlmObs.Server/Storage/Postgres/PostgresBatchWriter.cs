@@ -74,7 +74,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
         if (blobs > 0)
         {
             await PostgresSchema.ExecuteAsync(connection,
-                "INSERT INTO content (day, hash, length, data) SELECT day, hash, length, data FROM content_staging ORDER BY day, hash ON CONFLICT DO NOTHING",
+                "INSERT INTO content (day, hash, length, data, text) SELECT day, hash, length, data, text FROM content_staging ORDER BY day, hash ON CONFLICT DO NOTHING",
                 CancellationToken.None).ConfigureAwait(false);
         }
 
@@ -90,7 +90,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
             // ON COMMIT DELETE ROWS empties them at every commit (and a rollback takes their rows with it).
             await PostgresSchema.ExecuteAsync(connection, $"""
                 CREATE TEMP TABLE IF NOT EXISTS spans_staging ON COMMIT DELETE ROWS AS SELECT {SpanColumns} FROM spans WITH NO DATA;
-                CREATE TEMP TABLE IF NOT EXISTS content_staging ON COMMIT DELETE ROWS AS SELECT day, hash, length, data FROM content WITH NO DATA;
+                CREATE TEMP TABLE IF NOT EXISTS content_staging ON COMMIT DELETE ROWS AS SELECT day, hash, length, data, text FROM content WITH NO DATA;
                 """, CancellationToken.None).ConfigureAwait(false);
             return connection;
         }
@@ -146,7 +146,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
     private static async Task<int> CopyContentAsync(NpgsqlConnection connection, List<SplitSpan> rows)
     {
         var seen = new HashSet<(DateOnly, string)>();
-        await using var copy = await connection.BeginBinaryImportAsync("COPY content_staging (day, hash, length, data) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
+        await using var copy = await connection.BeginBinaryImportAsync("COPY content_staging (day, hash, length, data, text) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
         foreach (var blob in rows.SelectMany(r => r.Blobs))
         {
             if (seen.Add((blob.Day, blob.Hash)))
@@ -156,6 +156,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
                 await copy.WriteAsync(Convert.FromHexString(blob.Hash), NpgsqlDbType.Bytea).ConfigureAwait(false);
                 await copy.WriteAsync(blob.Length, NpgsqlDbType.Integer).ConfigureAwait(false);
                 await copy.WriteAsync(blob.Data, NpgsqlDbType.Bytea).ConfigureAwait(false);
+                await copy.WriteAsync(blob.Text, NpgsqlDbType.Text).ConfigureAwait(false);
             }
         }
 

@@ -78,6 +78,9 @@ internal static class PostgresSchema
             ALTER TABLE spans ADD COLUMN project text;
             UPDATE spans SET project = coalesce(resource::jsonb ->> 'openinference.project.name', resource::jsonb ->> 'llmobs.project', 'default');
             """),
+        (4, "content searchable as text (older content keeps only its compressed copy)", """
+            ALTER TABLE content ADD COLUMN text text;
+            """),
     ];
 
 

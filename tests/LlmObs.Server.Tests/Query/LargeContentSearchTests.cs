@@ -1,0 +1,50 @@
+using System.Net.Http.Headers;
+using Google.Protobuf;
+using LlmObs.Server.Tests.Infrastructure;
+using static LlmObs.Server.Tests.Infrastructure.OtlpRequests;
+
+namespace LlmObs.Server.Tests.Query;
+
+/// <summary>
+/// Free text finds words deep inside long prompts, which the store keeps out of line (over LargeValueBytes): the
+/// playground's prompts always are.
+/// </summary>
+public abstract class LargeContentSearchTests(SeededServerFixture fixture)
+{
+    private const string From = "from=2000-01-01T00:00:00Z";
+
+    [Fact]
+    public async Task A_word_deep_in_a_long_prompt_finds_its_call_and_its_trace()
+    {
+        Assert.SkipWhen(fixture.Unavailable is not null, fixture.Unavailable ?? "");
+        var traceId = NewTraceId();
+        var spanId = NewSpanId();
+        var filler = string.Concat(Enumerable.Repeat("The handbook says refunds are processed within ten days. ", 60));
+        var prompt = $$"""[{"role":"user","parts":[{"type":"text","content":"{{filler}} What about the zebracrossing clause?"}]}]""";
+        var chat = Span(traceId, spanId, "chat gpt-4o-mini", null,
+            Attribute("gen_ai.operation.name", "chat"),
+            Attribute("gen_ai.provider.name", "openai"),
+            Attribute("gen_ai.request.model", "gpt-4o-mini"),
+            Attribute("gen_ai.usage.input_tokens", 900),
+            Attribute("gen_ai.usage.output_tokens", 20),
+            Attribute("gen_ai.input.messages", prompt));
+        using (var content = new ByteArrayContent(Request("rag", chat).ToByteArray()))
+        {
+            content.Headers.ContentType = new MediaTypeHeaderValue(LlmObsServer.ProtobufContentType);
+            using var response = await fixture.Server.Client.PostAsync("/v1/traces", content, TestContext.Current.CancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
+
+        var calls = await fixture.GetAsync<ApiPage<ApiCall>>($"/api/calls?{From}&q=ZebraCrossing%20clause");
+        Assert.Equal(Hex(spanId), Assert.Single(calls.Items).SpanId);
+
+        var traces = await fixture.GetAsync<ApiPage<ApiTraceRow>>($"/api/traces?{From}&q=zebracrossing");
+        Assert.Equal(Hex(traceId), Assert.Single(traces.Items).TraceId);
+
+        Assert.Empty((await fixture.GetAsync<ApiPage<ApiCall>>($"/api/calls?{From}&q=giraffecrossing")).Items);
+    }
+}
+
+public sealed class DuckDbLargeContentSearchTests(DuckDbSeededFixture fixture) : LargeContentSearchTests(fixture), IClassFixture<DuckDbSeededFixture>;
+
+public sealed class PostgresLargeContentSearchTests(PostgresSeededFixture fixture) : LargeContentSearchTests(fixture), IClassFixture<PostgresSeededFixture>;

@@ -26,7 +26,8 @@ public sealed class DashboardExtensionTests(PlaygroundFixture playground)
             e => Property(e.Snapshot, "llmobs.llm_calls_today") is long calls and > 0
                 && double.Parse((string)Property(e.Snapshot, "llmobs.cost_today")!, System.Globalization.CultureInfo.InvariantCulture) > 0,
             timeout.Token);
-        Assert.StartsWith("ask (", (string)Property(live.Snapshot, "llmobs.top_feature")!);
+        // Which feature costs most depends on what else ran (indexing, the eval judge, other tests): its shape does not.
+        Assert.Matches(@"^\S+ \(\$\d+(\.\d+)?\)$", (string)Property(live.Snapshot, "llmobs.top_feature")!);
         Assert.NotEqual("", Property(live.Snapshot, "llmobs.p95_latency_ms"));
 
         var commands = playground.App.ResourceCommands;

@@ -51,7 +51,7 @@ internal sealed class LlmObsLiveProperties(LlmObsResource resource, IServiceProv
                         new(CallsToday, summary.LlmCalls) { DisplayName = "LLM calls today" },
                         new(P95Latency, summary.P95LatencyMs is { } p95 ? Invariant(p95, "0") : "") { DisplayName = "p95 latency (ms)" },
                         new(ErrorRate, summary.ErrorRate is { } rate ? Invariant(rate * 100, "0.##") + " %" : "") { DisplayName = "Error rate" },
-                        new(TopFeature, summary.TopFeature is { } feature ? $"{feature} (${Invariant(summary.TopFeatureCostUsd ?? 0, "0.####")})" : "")
+                        new(TopFeature, summary.TopFeature is { } feature ? $"{feature} (${Invariant(summary.TopFeatureCostUsd ?? 0, "0.######")})" : "")
                         {
                             DisplayName = "Most expensive feature",
                         }),

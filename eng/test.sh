@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine: installs what the tests need (Debian's PostgreSQL),
 # starts a private PostgreSQL cluster on a free loopback port, runs `dotnet test`, stops the cluster,
-# and ends with one line "N passed, N failed" counted from the TRX results.
+# and ends with one line "N passed, N failed" counted from the test results (dotnet test's summary, else the TRX files).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,16 +54,24 @@ start_postgres
 
 rm -rf "$results"
 cd "$root"
-dotnet test --solution LlmObs.sln --results-directory "$results" --report-xunit-trx "$@"
-status=$?
+mkdir -p "$results"
+log="$results/dotnet-test.log"
+dotnet test --solution LlmObs.sln --results-directory "$results" --report-xunit-trx "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
 
-passed=0; failed=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-done
+# The counts of dotnet test's closing summary (the last "failed:/succeeded:" lines it prints); the TRX files are the
+# fallback only: with --solution, projects' TRX files can share a name, and one run here kept three of four.
+last() { grep -E "^[[:space:]]+$1:[[:space:]]+[0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+'; }
+passed=$(last succeeded); failed=$(last failed)
+if [ -z "$passed" ] || [ -z "$failed" ]; then
+  passed=0; failed=0
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  done
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
 exit "$status"

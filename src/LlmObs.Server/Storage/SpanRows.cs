@@ -44,7 +44,7 @@ internal static class SpanRows
         AttributesJson = r.GetString(24),
         ResourceJson = r.GetString(25),
         EventsJson = NullableString(r, 26),
-        Project = r.FieldCount > ProjectOrdinal && !r.IsDBNull(ProjectOrdinal) ? r.GetString(ProjectOrdinal) : SpanRecord.DefaultProject,
+        Project = r.IsDBNull(ProjectOrdinal) ? SpanRecord.DefaultProject : r.GetString(ProjectOrdinal),
     };
 
     private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

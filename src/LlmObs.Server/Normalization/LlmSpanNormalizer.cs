@@ -84,11 +84,12 @@ internal sealed class LlmSpanNormalizer(PriceCatalog catalog)
             // LlmObs's own total is the most deliberate figure a span can carry.
             d.CostTotal = total;
             d.CostSource = a.String(LlmObsAttributes.CostSource) == "provider" ? "provider" : "client";
-            d.CostInput = a.Double(LlmObsAttributes.CostInput) ?? d.CostInput;
-            d.CostCachedInput = a.Double(LlmObsAttributes.CostCachedInput) ?? d.CostCachedInput;
-            d.CostCacheWrite = a.Double(LlmObsAttributes.CostCacheWrite) ?? d.CostCacheWrite;
-            d.CostOutput = a.Double(LlmObsAttributes.CostOutput) ?? d.CostOutput;
-            d.CostReasoning = a.Double(LlmObsAttributes.CostReasoning) ?? d.CostReasoning;
+            // The service side leaves off a part that cost nothing.
+            d.CostInput = a.Double(LlmObsAttributes.CostInput) ?? d.CostInput ?? 0;
+            d.CostCachedInput = a.Double(LlmObsAttributes.CostCachedInput) ?? d.CostCachedInput ?? 0;
+            d.CostCacheWrite = a.Double(LlmObsAttributes.CostCacheWrite) ?? d.CostCacheWrite ?? 0;
+            d.CostOutput = a.Double(LlmObsAttributes.CostOutput) ?? d.CostOutput ?? 0;
+            d.CostReasoning = a.Double(LlmObsAttributes.CostReasoning) ?? d.CostReasoning ?? 0;
             d.CostCatalog = a.String(LlmObsAttributes.CostCatalog);
         }
         else if (d.CostTotal is not null)

@@ -60,6 +60,30 @@ public sealed class ConventionNormalizationTests
     }
 
     [Fact]
+    public void LlmObs_service_side_cost_without_the_parts_that_cost_nothing_reads_those_parts_as_zero()
+    {
+        var view = Normalize(new ConventionSpan("chat gpt-4o-mini")
+            .With("gen_ai.operation.name", "chat")
+            .With("gen_ai.provider.name", "openai")
+            .With("gen_ai.response.model", "gpt-4o-mini")
+            .With("gen_ai.usage.input_tokens", 1000)
+            .With("gen_ai.usage.output_tokens", 100)
+            .With("gen_ai.usage.cost", 0.00021)
+            .With("llmobs.cost.total", 0.00021)
+            .With("llmobs.cost.input", 0.00015)
+            .With("llmobs.cost.output", 0.00006)
+            .With("llmobs.cost.currency", "USD")
+            .With("llmobs.cost.source", "computed")
+            .With("llmobs.cost.catalog", "litellm-2026-07-24"));
+
+        Assert.Equal("client", view.CostSource);
+        Assert.Equal(0.00021, view.CostUsd!.Value, 12);
+        Assert.NotNull(view.Cost);
+        Assert.Equal((0.00015, 0.0, 0.0, 0.00006, 0.0), (view.Cost.Input, view.Cost.CachedInput, view.Cost.CacheWrite, view.Cost.Output, view.Cost.Reasoning));
+        Assert.Equal("litellm-2026-07-24", view.Cost.Catalog);
+    }
+
+    [Fact]
     public void GenAi_older_names_with_content_as_prompt_and_completion_events_are_read()
     {
         var view = Normalize(new ConventionSpan("openai.chat")

@@ -80,6 +80,35 @@ public sealed class ChatSpanTests
     }
 
     [Fact]
+    public async Task A_part_of_the_cost_that_is_zero_is_left_off_the_span_and_the_total_is_still_there()
+    {
+        using var capture = new SpanCapture();
+        var fake = new FakeChatClient
+        {
+            Provider = "openai",
+            DefaultModel = "gpt-4o-mini",
+            Respond = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, "Yes."))
+            {
+                ModelId = "gpt-4o-mini",
+                Usage = new UsageDetails { InputTokenCount = 1_000, OutputTokenCount = 100 },
+            },
+        };
+        using var client = Pipeline(fake);
+
+        await client.GetResponseAsync("Is it?", cancellationToken: TestContext.Current.CancellationToken);
+
+        // By hand: gpt-4o-mini input 1.5e-7, output 6e-7 per token.
+        var span = capture.Single("chat");
+        Assert.Equal(1_000 * 1.5e-7, span.Number(LlmObsAttributes.CostInput), 1e-12);
+        Assert.Equal(100 * 6e-7, span.Number(LlmObsAttributes.CostOutput), 1e-12);
+        Assert.Equal(1_000 * 1.5e-7 + 100 * 6e-7, span.Number(LlmObsAttributes.CostTotal), 1e-12);
+        Assert.Null(span.Tag(LlmObsAttributes.CostCachedInput));
+        Assert.Null(span.Tag(LlmObsAttributes.CostCacheWrite));
+        Assert.Null(span.Tag(LlmObsAttributes.CostReasoning));
+        Assert.Equal("USD", span.Tag(LlmObsAttributes.CostCurrency));
+    }
+
+    [Fact]
     public async Task A_streamed_call_records_time_to_first_chunk_tokens_and_cost()
     {
         using var capture = new SpanCapture();

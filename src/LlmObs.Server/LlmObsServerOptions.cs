@@ -1,3 +1,5 @@
+using LlmObs.Server.Redaction;
+
 namespace LlmObs.Server;
 
 /// <summary>The server's settings, bound from the <c>LlmObs</c> configuration section.</summary>
@@ -28,6 +30,16 @@ public sealed class LlmObsServerOptions
 
     /// <summary>Where everything received is forwarded (the Aspire dashboard in the AppHost).</summary>
     public ForwardingOptions Forward { get; set; } = new();
+
+    /// <summary>Whether content is stored and forwarded as received (the default), with personal data replaced, or not at all.</summary>
+    public IngestRedactionOptions Redaction { get; set; } = new();
+
+    /// <summary>
+    /// Key of the HMAC-SHA256 that hashes raw user ids (<c>user.id</c>, <c>enduser.id</c>, …) when <see cref="Redaction"/>
+    /// is on; the services' <c>LlmObs:UserIdHashKey</c>, so that a user's hash is the same from either. At least 16
+    /// characters. Without one, a random key per process.
+    /// </summary>
+    public string? UserIdHashKey { get; set; }
 }
 
 /// <summary>The downstream OTLP endpoint that receives a copy of all telemetry.</summary>

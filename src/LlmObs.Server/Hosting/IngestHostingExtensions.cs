@@ -6,6 +6,7 @@ using LlmObs.Server.Normalization;
 using LlmObs.Server.Otlp;
 using LlmObs.Server.Otlp.Grpc;
 using LlmObs.Server.Otlp.Http;
+using LlmObs.Server.Redaction;
 
 namespace LlmObs.Server.Hosting;
 
@@ -23,6 +24,7 @@ internal static class IngestHostingExtensions
         services.AddSingleton<OtlpSpanMapper>();
         services.AddSingleton<OtlpHttpBodyReader>();
         services.AddSingleton<GatewayEnricher>();
+        services.AddSingleton(IngestRedactor.Create(builder.Configuration, options)); // LlmObs:Redaction, before store and forwarder
         services.AddSingleton<TraceIngestPipeline>();
         services.AddSingleton<OtlpForwarder>();
         services.AddHostedService(sp => sp.GetRequiredService<OtlpForwarder>());

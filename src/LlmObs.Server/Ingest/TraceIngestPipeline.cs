@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using LlmObs.Server.Forwarding;
 using LlmObs.Server.Otlp;
+using LlmObs.Server.Redaction;
 using LlmObs.Server.Storage;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 
@@ -8,10 +9,11 @@ namespace LlmObs.Server.Ingest;
 
 /// <summary>
 /// One path for every trace export, whatever carried it (OTLP/HTTP protobuf or JSON, OTLP/gRPC, the Langfuse path):
-/// map and normalise, store durably (the store's bounded queue refuses what it cannot take), and only then
-/// acknowledge and forward.
+/// redact (as <c>LlmObs:Redaction</c> says), map and normalise, store durably (the store's bounded queue refuses what
+/// it cannot take), and only then acknowledge and forward.
 /// </summary>
 internal sealed class TraceIngestPipeline(
+    IngestRedactor redactor,
     OtlpSpanMapper mapper,
     ISpanStore store,
     GatewayEnricher enricher,
@@ -19,11 +21,13 @@ internal sealed class TraceIngestPipeline(
     ILogger<TraceIngestPipeline> logger)
 {
     /// <param name="request">The decoded export.</param>
-    /// <param name="receivedProtobuf">The request's protobuf bytes as received, forwarded as they are when nothing was added; null when it arrived as JSON.</param>
+    /// <param name="receivedProtobuf">The request's protobuf bytes as received, forwarded as they are when nothing was added or redacted; null when it arrived as JSON.</param>
     /// <param name="source">What the transport knows beyond the body.</param>
     public async Task<TraceIngestResult> IngestAsync(
         ExportTraceServiceRequest request, byte[]? receivedProtobuf, IngestSource source, CancellationToken cancellationToken)
     {
+        // Before anything reads the spans: what is stored, normalised and forwarded is the redacted request.
+        var redacted = redactor.Redact(request);
         var mapped = mapper.Map(request, source);
         try
         {
@@ -48,7 +52,7 @@ internal sealed class TraceIngestPipeline(
         {
             // Enriched only after the store has its copy, so what is stored is what the sender sent.
             var changed = enricher.Enrich(mapped.LlmSpans);
-            forwarder.Enqueue(OtlpSignal.Traces, !changed && receivedProtobuf is not null ? receivedProtobuf : request.ToByteArray());
+            forwarder.Enqueue(OtlpSignal.Traces, !changed && !redacted && receivedProtobuf is not null ? receivedProtobuf : request.ToByteArray());
         }
 
         return new TraceIngestResult(TraceIngestOutcome.Accepted, mapped.Rejected,

@@ -299,6 +299,8 @@ public static class LlmObsBuilderExtensions
     /// Sets what prompts and completions every service records on its spans: <see cref="LlmObsContentMode.Off"/>,
     /// <see cref="LlmObsContentMode.Redacted"/> (personal data replaced) or <see cref="LlmObsContentMode.Raw"/>.
     /// Without it, services record redacted content in Development and none elsewhere.
+    /// The LlmObs server applies the same mode at ingest (<c>LlmObs:Redaction:Mode</c>) to spans from senders that do not
+    /// redact themselves (other languages, collectors): it redacts them, drops their content, or keeps it as received.
     /// </summary>
     /// <param name="builder">The LlmObs resource builder.</param>
     /// <param name="mode">The content mode.</param>
@@ -307,7 +309,7 @@ public static class LlmObsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Resource.SharedSettings["LlmObs__Content"] = mode.ToString();
-        return builder;
+        return builder.WithEnvironment("LlmObs__Redaction__Mode", mode.ToString());
     }
 
     /// <summary>

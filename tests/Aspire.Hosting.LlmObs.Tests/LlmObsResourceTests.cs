@@ -222,6 +222,10 @@ public sealed class LlmObsResourceTests
             Assert.Equal("azure/gpt-4o-mini", env["LlmObs__Pricing__Aliases__prod-chat"]);
             Assert.Equal("Off", env["LlmObs__Content"]);
         }
+
+        // The server applies the mode at ingest too, to senders that do not redact; a service has no use for it.
+        Assert.Equal("Off", (await ResolveEnvironmentAsync(llmobs.Resource, app))["LlmObs__Redaction__Mode"]);
+        Assert.False((await ResolveEnvironmentAsync(api.Resource, app)).ContainsKey("LlmObs__Redaction__Mode"));
     }
 
     private static async Task<IReadOnlyDictionary<string, string>> ResolveStartedEnvironmentAsync(IDistributedApplicationBuilder builder, LlmObsResource resource)

@@ -1,4 +1,5 @@
 // The query API, as the pages call it. Filter values go in the query string, URL-encoded.
+import { apiKey, askForApiKey } from '/js/auth.js';
 
 export async function getJson(path, params) {
   const query = new URLSearchParams();
@@ -6,7 +7,11 @@ export async function getJson(path, params) {
     if (value !== null && value !== undefined && value !== '') query.set(key, String(value));
   }
   const url = query.size ? `${path}?${query}` : path;
-  const response = await fetch(url, { headers: { accept: 'application/json' } });
+  let response = await send(url, apiKey());
+  while (response.status === 401) {
+    // A server that requires a key: ask for it (again, when the one sent was refused) and retry.
+    response = await send(url, await askForApiKey(apiKey() !== null));
+  }
   if (!response.ok) {
     let detail = response.statusText;
     try { const problem = await response.json(); detail = problem.detail ?? problem.title ?? detail; } catch { /* not JSON */ }
@@ -15,6 +20,12 @@ export async function getJson(path, params) {
     throw error;
   }
   return response.json();
+}
+
+function send(url, key) {
+  const headers = { accept: 'application/json' };
+  if (key) headers['x-api-key'] = key;
+  return fetch(url, { headers });
 }
 
 /** Time ranges offered by the pages, as a start relative to now. */

@@ -188,6 +188,29 @@ public static class LlmObsBuilderExtensions
     }
 
     /// <summary>
+    /// Requires an API key for ingest, queries and the UI's API calls, as a server shared by a team or reachable beyond
+    /// loopback must (it refuses to serve such addresses without one). Every resource routed through LlmObs sends the
+    /// key with its OTLP exports (<c>OTEL_EXPORTER_OTLP_HEADERS</c>) and gets it as <c>LlmObs:ApiKey</c> for the
+    /// annotation client; the dashboard's commands and live properties send it too; the UI asks for it once per tab.
+    /// </summary>
+    /// <param name="builder">The LlmObs resource builder.</param>
+    /// <param name="apiKey">The key, as a secret parameter.</param>
+    /// <returns>The <paramref name="builder"/>, for chaining.</returns>
+    /// <example>
+    /// <code>
+    /// var key = builder.AddParameter("llmobs-api-key", secret: true);
+    /// builder.AddLlmObservability().WithApiKey(key);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<LlmObsResource> WithApiKey(this IResourceBuilder<LlmObsResource> builder, IResourceBuilder<ParameterResource> apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(apiKey);
+        builder.Resource.ApiKey = apiKey.Resource;
+        return builder.WithEnvironment("LlmObs__ApiKey", apiKey);
+    }
+
+    /// <summary>
     /// Stores a sample of traces instead of all of them: every error trace, every trace slower than
     /// <paramref name="latencyThreshold"/> or than its feature's running p95, and <paramref name="probability"/> of
     /// the rest, chosen by trace id. The Aspire dashboard still receives everything.
@@ -404,6 +427,11 @@ public static class LlmObsBuilderExtensions
                     env.TryAdd(name, value);
                 }
 
+                if (llmobs.ApiKey is { } apiKey)
+                {
+                    env.TryAdd("LlmObs__ApiKey", apiKey);
+                }
+
                 if (!env.TryGetValue(OtlpEndpointVariable, out var current) || !IsDashboardEndpoint(current, dashboardUrls))
                 {
                     return;
@@ -411,6 +439,12 @@ public static class LlmObsBuilderExtensions
 
                 env[OtlpEndpointVariable] = llmobs.OtlpHttpEndpoint;
                 env[OtlpProtocolVariable] = "http/protobuf";
+
+                // In place of the dashboard's own key (x-otlp-api-key), which LlmObs does not check: it forwards with it itself.
+                if (llmobs.ApiKey is { } key)
+                {
+                    env[OtlpHeadersVariable] = ReferenceExpression.Create($"x-api-key={key}");
+                }
             }));
         }
     }

@@ -55,6 +55,28 @@ public sealed class LlmObsResourceTests
     }
 
     [Fact]
+    public async Task An_API_key_is_required_by_the_server_and_sent_by_every_routed_service()
+    {
+        var builder = CreateBuilder();
+        builder.Configuration["Parameters:llmobs-key"] = "k-123";
+        var llmobs = builder.AddLlmObservability().WithApiKey(builder.AddParameter("llmobs-key", secret: true));
+        var api = builder.AddExecutable("api", "dotnet", ".").WithOtlpExporter();
+
+        using var app = builder.Build();
+        await StartModelAsync(builder, app);
+        AllocateEndpoint(llmobs.Resource, port: 5400, targetPort: 5401);
+
+        var serverEnv = await ResolveEnvironmentAsync(llmobs.Resource, app);
+        Assert.Equal("k-123", serverEnv["LlmObs__ApiKey"]);
+        Assert.Same(llmobs.Resource.ApiKey, builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "llmobs-key"));
+
+        var apiEnv = await ResolveEnvironmentAsync(api.Resource, app);
+        Assert.Equal("http://localhost:5420", apiEnv["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("x-api-key=k-123", apiEnv["OTEL_EXPORTER_OTLP_HEADERS"]);
+        Assert.Equal("k-123", apiEnv["LlmObs__ApiKey"]);
+    }
+
+    [Fact]
     public async Task A_resource_whose_OTLP_endpoint_the_user_set_keeps_it()
     {
         var builder = CreateBuilder();

@@ -27,6 +27,9 @@ public sealed class LlmObsResource(string name, string serverPath)
     /// <summary>Settings that hold for the whole app (prices, content mode): given to the server and to every service it traces.</summary>
     internal Dictionary<string, string> SharedSettings { get; } = [];
 
+    /// <summary>The API key the server requires for ingest and queries (<c>WithApiKey</c>); null when it requires none.</summary>
+    public ParameterResource? ApiKey { get; internal set; }
+
     /// <summary>The cost of one LLM call, in USD, above which the dashboard shows a notification; null for none.</summary>
     public double? CostAlertThresholdUsd { get; internal set; }
 

@@ -13,14 +13,14 @@ internal sealed class LlmObsServerClient(LlmObsResource resource) : IDisposable
 
     public async Task<long> ClearAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.DeleteAsync(new Uri(BaseAddress, "/api/admin/data"), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Delete, "/api/admin/data", cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<ClearResult>(cancellationToken).ConfigureAwait(false))!.RemovedSpans;
     }
 
     public async Task<RecomputeResult> RecomputeCostsAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsync(new Uri(BaseAddress, "/api/admin/recompute-costs"), null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Post, "/api/admin/recompute-costs", cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<RecomputeResult>(cancellationToken).ConfigureAwait(false))!;
     }
@@ -28,7 +28,7 @@ internal sealed class LlmObsServerClient(LlmObsResource resource) : IDisposable
     /// <summary>Streams the OTLP JSON export into <paramref name="path"/>.</summary>
     public async Task ExportAsync(string path, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(new Uri(BaseAddress, "/api/admin/export"), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, "/api/admin/export", cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await using var file = File.Create(path);
@@ -37,13 +37,27 @@ internal sealed class LlmObsServerClient(LlmObsResource resource) : IDisposable
 
     public async Task<StoreSummary> GetSummaryAsync(DateTime from, CancellationToken cancellationToken)
     {
-        var uri = new Uri(BaseAddress, $"/api/summary?from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}");
-        return (await _http.GetFromJsonAsync<StoreSummary>(uri, cancellationToken).ConfigureAwait(false))!;
+        using var response = await SendAsync(
+            HttpMethod.Get, $"/api/summary?from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}", cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<StoreSummary>(cancellationToken).ConfigureAwait(false))!;
     }
 
     public string TraceUrl(string traceId) => new Uri(BaseAddress, $"/traces/{traceId}").ToString();
 
     public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string pathAndQuery, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(BaseAddress, pathAndQuery));
+        if (resource.ApiKey is { } apiKey && await apiKey.GetValueAsync(cancellationToken).ConfigureAwait(false) is { Length: > 0 } key)
+        {
+            request.Headers.Add("x-api-key", key);
+        }
+
+        return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+    }
 
     internal sealed record ClearResult(long RemovedSpans);
 

@@ -188,6 +188,9 @@ internal sealed class BenchArgs
     public string? Postgres { get; private set; }
     public bool Regenerate { get; private set; }
     public bool GenerateOnly { get; private set; }
+
+    /// <summary>Answer from the spans alone: no rollup job, no rollups read (the figures before rollups).</summary>
+    public bool Raw { get; private set; }
     public int Reps { get; private set; } = 5;
     public int PostgresReps { get; private set; } = 3;
     public int Warmup { get; private set; } = 1;
@@ -214,6 +217,7 @@ internal sealed class BenchArgs
                 case "--postgres": o.Postgres = Next(); break;
                 case "--regenerate": o.Regenerate = true; break;
                 case "--generate-only": o.GenerateOnly = true; break;
+                case "--raw": o.Raw = true; break;
                 case "--reps": o.Reps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pg-reps": o.PostgresReps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": o.Warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;

@@ -10,6 +10,7 @@ using LlmObs.Server.Query.Sql;
 using LlmObs.Server.Storage;
 using LlmObs.Server.Storage.DuckDb;
 using LlmObs.Server.Storage.Postgres;
+using LlmObs.Server.Storage.Rollups;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,8 @@ using Microsoft.Extensions.Options;
 //
 //   dotnet run -c Release --project bench/LlmObs.QueryBench -- [--spans 10000000] [--data /tmp/llmobs-querybench]
 //       [--postgres "<conn>"] [--regenerate] [--generate-only] [--reps 5] [--warmup 1] [--pg-reps 3]
-//       [--windows 1,7,30] [--pg-windows 1,7] [--only name,…]
+//       [--windows 1,7,30] [--pg-windows 1,7] [--only name,…] [--raw]
+//   (the server's rollup job runs first, timed; --raw skips it and answers every query from the spans)
 //   … -- --explain cost-per-day --windows 30 [--postgres "<conn>"]   EXPLAIN ANALYZE of one statement SpanSql writes
 //   … -- --sql "SELECT …" [--postgres "<conn>"]                      any statement, timed
 var options = BenchArgs.Parse(args);
@@ -110,23 +112,39 @@ if (options.Explain is not null || options.Sql is not null)
     return;
 }
 
-// 2. Latency.
+// 2. Rollups: the server's rollup job, caught up as the server's background service would be (a backfill on the
+//    first run over a store generated without them; only the hours since on later runs).
+// 3. Latency, through the rollups (or, with --raw, from the spans alone, as before rollups existed).
 var results = new List<Result>();
 await using (var store = OpenDuckDb(duckDirectory))
 {
-    var queries = new SqlSpanQueries(new DuckDbQuerySource(store));
-    results.AddRange(await Bench.RunAsync("DuckDB", queries, store, end, traces, options, options.Reps, options.Windows, log));
+    await store.StartAsync(CancellationToken.None);
+    if (!options.Raw)
+    {
+        await RollUpAsync("DuckDB", new RollupJob(new DuckDbRollupStore(store), new RollupOptions()));
+    }
+
+    var queries = new SqlSpanQueries(new DuckDbQuerySource(store), useRollups: !options.Raw);
+    results.AddRange(await Bench.RunAsync(options.Raw ? "DuckDB raw" : "DuckDB", queries, store, end, traces, options, options.Reps, options.Windows, log));
+    await store.StopAsync(CancellationToken.None);
 }
 
 if (options.Postgres is { } conn)
 {
     await using var store = OpenPostgres(conn);
     await store.StartAsync(CancellationToken.None);
-    var source = new PostgresQuerySource(Options.Create(new StorageOptions { Provider = StorageProviders.Postgres, ConnectionString = conn }));
+    var storageOptions = Options.Create(new StorageOptions { Provider = StorageProviders.Postgres, ConnectionString = conn });
+    if (!options.Raw)
+    {
+        await using var rollupStore = new PostgresRollupStore(storageOptions);
+        await RollUpAsync("PostgreSQL", new RollupJob(rollupStore, new RollupOptions()));
+    }
+
+    var source = new PostgresQuerySource(storageOptions);
     await using (source)
     {
-        results.AddRange(await Bench.RunAsync(
-            "PostgreSQL", new SqlSpanQueries(source), store, end, traces, options, options.PostgresReps, options.PostgresWindows ?? options.Windows, log));
+        results.AddRange(await Bench.RunAsync(options.Raw ? "PostgreSQL raw" : "PostgreSQL", new SqlSpanQueries(source, useRollups: !options.Raw),
+            store, end, traces, options, options.PostgresReps, options.PostgresWindows ?? options.Windows, log));
     }
 
     await store.StopAsync(CancellationToken.None);
@@ -135,6 +153,14 @@ if (options.Postgres is { } conn)
 log.WriteLine();
 log.WriteLine(Bench.Table(results, options.Windows));
 return;
+
+async Task RollUpAsync(string engine, RollupJob job)
+{
+    log.WriteLine($"{engine}: rolling up (uptime: {Bench.Uptime()}) …");
+    var run = await job.CatchUpAsync(DateTime.UtcNow, CancellationToken.None);
+    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{engine}: rolled up {run.Hours:N0} hours and {run.Days:N0} days in {run.Elapsed.TotalSeconds:F1} s; rollups reach {run.RolledUntil:u} (uptime: {Bench.Uptime()})"));
+}
 
 DuckDbSpanStore OpenDuckDb(string directory) => new(
     Options.Create(new LlmObsServerOptions { DataDirectory = directory }),

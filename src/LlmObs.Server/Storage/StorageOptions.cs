@@ -27,6 +27,9 @@ public sealed class StorageOptions
     public int PostgresWriters { get; set; } = 2;
 
     public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>The pre-aggregated tables the dashboard's aggregates read (<c>LlmObs:Storage:Rollups</c>).</summary>
+    public Rollups.RollupOptions Rollups { get; set; } = new();
 }
 
 /// <summary>What the background retention service removes; nothing is removed when both limits are unset.</summary>

@@ -2,6 +2,8 @@ using LlmObs.Server.Storage.DuckDb;
 using LlmObs.Server.Storage.Maintenance;
 using LlmObs.Server.Storage.Postgres;
 using LlmObs.Server.Storage.Retention;
+using LlmObs.Server.Storage.Rollups;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmObs.Server.Storage;
@@ -10,7 +12,7 @@ internal static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the store chosen by <c>LlmObs:Storage:Provider</c> (<c>duckdb</c> by default, or <c>postgres</c>)
-    /// as <see cref="ISpanStore"/>, started and stopped with the host, and the retention service.
+    /// as <see cref="ISpanStore"/>, started and stopped with the host, the retention service and the rollup service.
     /// </summary>
     public static IServiceCollection AddSpanStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,10 +26,12 @@ internal static class StorageServiceCollectionExtensions
         if (provider.Equals(StorageProviders.Postgres, StringComparison.OrdinalIgnoreCase) || provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase))
         {
             Register<PostgresSpanStore>(services);
+            services.AddSingleton<IRollupStore, PostgresRollupStore>();
         }
         else if (provider.Equals(StorageProviders.DuckDb, StringComparison.OrdinalIgnoreCase))
         {
             Register<DuckDbSpanStore>(services);
+            services.AddSingleton<IRollupStore>(sp => new DuckDbRollupStore(sp.GetRequiredService<DuckDbSpanStore>()));
         }
         else
         {
@@ -35,6 +39,8 @@ internal static class StorageServiceCollectionExtensions
         }
 
         services.AddHostedService<RetentionService>();
+        services.AddSingleton(sp => new RollupJob(sp.GetRequiredService<IRollupStore>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.Rollups));
+        services.AddHostedService<RollupService>();
         return services;
     }
 

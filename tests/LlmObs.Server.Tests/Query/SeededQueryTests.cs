@@ -331,3 +331,8 @@ public abstract class SeededQueryTests(SeededServerFixture fixture)
 public sealed class DuckDbQueryTests(DuckDbSeededFixture fixture) : SeededQueryTests(fixture), IClassFixture<DuckDbSeededFixture>;
 
 public sealed class PostgresQueryTests(PostgresSeededFixture fixture) : SeededQueryTests(fixture), IClassFixture<PostgresSeededFixture>;
+
+/// <summary>The same hand-computed answers from the rollups (each seeded value is alone in its histogram bin, so even percentiles are exact).</summary>
+public sealed class DuckDbRolledUpQueryTests(DuckDbRolledUpFixture fixture) : SeededQueryTests(fixture), IClassFixture<DuckDbRolledUpFixture>;
+
+public sealed class PostgresRolledUpQueryTests(PostgresRolledUpFixture fixture) : SeededQueryTests(fixture), IClassFixture<PostgresRolledUpFixture>;

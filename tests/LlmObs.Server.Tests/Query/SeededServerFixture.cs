@@ -2,11 +2,18 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Google.Protobuf;
 using LlmObs.Server.Tests.Infrastructure;
+using LlmObs.Server.Storage.Rollups;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace LlmObs.Server.Tests.Query;
 
-/// <summary>A server of its own, holding exactly <see cref="QuerySeed"/>, on one storage engine.</summary>
+/// <summary>
+/// A server of its own, holding exactly <see cref="QuerySeed"/>, on one storage engine. The background rollup
+/// service is off, so which path answers is never a matter of timing: with <see cref="RollUp"/> the rollup job runs
+/// once the seed is stored (its days are long closed) and the aggregates are answered from the rollups; without,
+/// from the spans.
+/// </summary>
 public abstract class SeededServerFixture : IAsyncLifetime
 {
     private readonly TempDirectory _dataDirectory = new();
@@ -19,6 +26,12 @@ public abstract class SeededServerFixture : IAsyncLifetime
 
     protected abstract ValueTask<IReadOnlyDictionary<string, string?>?> SettingsAsync();
 
+    /// <summary>What the server is sent at start instead of <see cref="QuerySeed"/>.</summary>
+    public IEnumerable<OpenTelemetry.Proto.Collector.Trace.V1.ExportTraceServiceRequest>? Seed { get; init; }
+
+    /// <summary>Whether the rollup job runs after seeding, so the aggregates read the rollups.</summary>
+    protected virtual bool RollUp => false;
+
     public async ValueTask InitializeAsync()
     {
         var settings = await SettingsAsync();
@@ -27,14 +40,23 @@ public abstract class SeededServerFixture : IAsyncLifetime
             return;
         }
 
-        _server = LlmObsServer.StartInMemory(_dataDirectory.Path, settings);
-        foreach (var request in QuerySeed.Requests())
+        _server = LlmObsServer.StartInMemory(_dataDirectory.Path, new Dictionary<string, string?>(settings) { ["LlmObs:Storage:Rollups:Enabled"] = "false" });
+        foreach (var request in Seed ?? QuerySeed.Requests())
         {
             // Through the real OTLP/HTTP receiver: acknowledged only once stored.
             using var content = new ByteArrayContent(request.ToByteArray());
             content.Headers.ContentType = new MediaTypeHeaderValue(LlmObsServer.ProtobufContentType);
             using var response = await Server.Client.PostAsync("/v1/traces", content);
             response.EnsureSuccessStatusCode();
+        }
+
+        if (RollUp)
+        {
+            var run = await Server.Services.GetRequiredService<RollupJob>().CatchUpAsync(DateTime.UtcNow, TestContext.Current.CancellationToken);
+            if (run.Days == 0)
+            {
+                throw new InvalidOperationException("The rollup job rolled up no day of the seed.");
+            }
         }
     }
 
@@ -54,14 +76,14 @@ public abstract class SeededServerFixture : IAsyncLifetime
     }
 }
 
-public sealed class DuckDbSeededFixture : SeededServerFixture
+public class DuckDbSeededFixture : SeededServerFixture
 {
     protected override ValueTask<IReadOnlyDictionary<string, string?>?> SettingsAsync() =>
         ValueTask.FromResult<IReadOnlyDictionary<string, string?>?>(new Dictionary<string, string?>());
 }
 
 /// <summary>PostgreSQL from <c>LLMOBS_TEST_POSTGRES</c> (eng/test.sh starts one), in a database of its own.</summary>
-public sealed class PostgresSeededFixture : SeededServerFixture
+public class PostgresSeededFixture : SeededServerFixture
 {
     private string? _adminConnectionString;
     private string? _database;
@@ -103,4 +125,14 @@ public sealed class PostgresSeededFixture : SeededServerFixture
             await drop.ExecuteNonQueryAsync();
         }
     }
+}
+
+public sealed class DuckDbRolledUpFixture : DuckDbSeededFixture
+{
+    protected override bool RollUp => true;
+}
+
+public sealed class PostgresRolledUpFixture : PostgresSeededFixture
+{
+    protected override bool RollUp => true;
 }

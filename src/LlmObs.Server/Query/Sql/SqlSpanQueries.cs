@@ -1,11 +1,19 @@
 using System.Data.Common;
+using LlmObs.Server.Storage.Rollups;
 
 namespace LlmObs.Server.Query.Sql;
 
-/// <summary>Runs <see cref="SpanSql"/>'s statements on one engine and reads their rows into the query models.</summary>
-internal sealed class SqlSpanQueries(ISqlConnectionSource source) : ISpanQueries
+/// <summary>
+/// Runs <see cref="SpanSql"/>'s statements on one engine and reads their rows into the query models. An aggregate
+/// whose period holds whole buckets the rollups cover, and whose filters they keep, is answered by
+/// <see cref="RollupSql"/> instead: rollups for those buckets, spans for the rest.
+/// </summary>
+/// <param name="source">The engine.</param>
+/// <param name="useRollups">False to answer everything from the spans (what the rollups are compared with in tests and benchmarks).</param>
+internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollups = true) : ISpanQueries
 {
     private SpanSql? _sql;
+    private bool _hasRollups;
 
     public async Task<Page<TraceRow>> ListTracesAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken)
     {
@@ -21,20 +29,42 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source) : ISpanQueries
     public async Task<IReadOnlyList<LlmCallRow>> TopCallsAsync(SpanFilter filter, int limit, CancellationToken cancellationToken) =>
         await ReadAsync((await SqlAsync(cancellationToken)).TopCalls(filter, limit), ReadCall, cancellationToken);
 
-    public async Task<IReadOnlyList<DailyCost>> CostPerDayAsync(SpanFilter filter, CostDimension by, CancellationToken cancellationToken) =>
-        await ReadAsync((await SqlAsync(cancellationToken)).CostPerDay(filter, by),
-            r => new DailyCost(Utc(r, 0), String(r, 1), Long(r, 2) ?? 0, Double(r, 3) ?? 0), cancellationToken);
+    public async Task<IReadOnlyList<DailyCost>> CostPerDayAsync(SpanFilter filter, CostDimension by, CancellationToken cancellationToken)
+    {
+        var source = by == CostDimension.User ? RollupSql.Source.Users : RollupSql.Source.Calls;
+        var statement = await PlanAsync(filter, source, cancellationToken) is { } plan
+            ? Rollups.CostPerDay(filter, by, plan)
+            : (await SqlAsync(cancellationToken)).CostPerDay(filter, by);
+        return await ReadAsync(statement, r => new DailyCost(Utc(r, 0), String(r, 1), Long(r, 2) ?? 0, Double(r, 3) ?? 0), cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<GroupCost>> CostByAsync(SpanFilter filter, CostDimension by, CancellationToken cancellationToken) =>
-        await ReadAsync((await SqlAsync(cancellationToken)).CostBy(filter, by),
+    public async Task<IReadOnlyList<GroupCost>> CostByAsync(SpanFilter filter, CostDimension by, CancellationToken cancellationToken)
+    {
+        var source = by == CostDimension.User ? RollupSql.Source.Users : RollupSql.Source.Calls;
+        var statement = await PlanAsync(filter, source, cancellationToken) is { } plan
+            ? Rollups.CostBy(filter, by, plan)
+            : (await SqlAsync(cancellationToken)).CostBy(filter, by);
+        return await ReadAsync(statement,
             r => new GroupCost(String(r, 0), Long(r, 1) ?? 0, Long(r, 2) ?? 0, Long(r, 3) ?? 0, Long(r, 4) ?? 0, Double(r, 5) ?? 0), cancellationToken);
+    }
 
-    public async Task<Percentiles> CostPerCallAsync(SpanFilter filter, CancellationToken cancellationToken) =>
-        (await ReadAsync((await SqlAsync(cancellationToken)).CostPerCall(filter), r => ReadPercentiles(r, 0), cancellationToken)).Single();
+    public async Task<Percentiles> CostPerCallAsync(SpanFilter filter, CancellationToken cancellationToken)
+    {
+        if (await PlanAsync(filter, RollupSql.Source.Values, cancellationToken) is { } plan)
+        {
+            var histograms = await HistogramsAsync(Rollups.Histogram(filter, plan, [RollupMetric.Cost], byModel: false, chatOnly: false), cancellationToken);
+            return FromHistogram(histograms.GetValueOrDefault((null, RollupMetric.Cost)));
+        }
+
+        return (await ReadAsync((await SqlAsync(cancellationToken)).CostPerCall(filter), r => ReadPercentiles(r, 0), cancellationToken)).Single();
+    }
 
     public async Task<CacheHitRates> CacheHitRateAsync(SpanFilter filter, CancellationToken cancellationToken)
     {
-        var rows = await ReadAsync((await SqlAsync(cancellationToken)).CacheHitRate(filter), r => (
+        var statement = await PlanAsync(filter, RollupSql.Source.Calls, cancellationToken) is { } plan
+            ? Rollups.CacheHitRate(filter, plan)
+            : (await SqlAsync(cancellationToken)).CacheHitRate(filter);
+        var rows = await ReadAsync(statement, r => (
             Total: r.GetBoolean(0),
             Rate: CacheRate(String(r, 1), Long(r, 2) ?? 0, Long(r, 3) ?? 0)), cancellationToken);
 
@@ -43,35 +73,72 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source) : ISpanQueries
         return new CacheHitRates(overall, rows.Where(row => !row.Total).Select(row => row.Rate).ToList());
     }
 
-    public async Task<IReadOnlyList<ModelLatency>> LatencyByModelAsync(SpanFilter filter, CancellationToken cancellationToken) =>
-        await ReadAsync((await SqlAsync(cancellationToken)).LatencyByModel(filter),
-            r => new ModelLatency(String(r, 0), Long(r, 1) ?? 0, ReadPercentiles(r, 1), ReadPercentiles(r, 7)), cancellationToken);
+    public async Task<IReadOnlyList<ModelLatency>> LatencyByModelAsync(SpanFilter filter, CancellationToken cancellationToken)
+    {
+        if (await PlanAsync(filter, RollupSql.Source.Values, cancellationToken) is { } plan)
+        {
+            var statement = Rollups.Histogram(filter, plan, [RollupMetric.Duration, RollupMetric.TimeToFirstToken], byModel: true, chatOnly: true);
+            var histograms = await HistogramsAsync(statement, cancellationToken);
+            return histograms.Keys.Where(k => k.Metric == RollupMetric.Duration).Select(k => k.Model).Distinct()
+                .Select(model =>
+                {
+                    var latency = FromHistogram(histograms.GetValueOrDefault((model, RollupMetric.Duration)));
+                    return new ModelLatency(model, latency.Count, latency, FromHistogram(histograms.GetValueOrDefault((model, RollupMetric.TimeToFirstToken))));
+                })
+                .OrderByDescending(m => m.Calls).ThenBy(m => m.Model, StringComparer.Ordinal)
+                .ToList();
+        }
 
-    public async Task<Percentiles> LatencyAsync(SpanFilter filter, CancellationToken cancellationToken) =>
-        (await ReadAsync((await SqlAsync(cancellationToken)).Latency(filter), r => ReadPercentiles(r, 0), cancellationToken)).Single();
+        return await ReadAsync((await SqlAsync(cancellationToken)).LatencyByModel(filter),
+            r => new ModelLatency(String(r, 0), Long(r, 1) ?? 0, ReadPercentiles(r, 1), ReadPercentiles(r, 7)), cancellationToken);
+    }
+
+    public async Task<Percentiles> LatencyAsync(SpanFilter filter, CancellationToken cancellationToken)
+    {
+        if (await PlanAsync(filter, RollupSql.Source.Values, cancellationToken) is { } plan)
+        {
+            var histograms = await HistogramsAsync(Rollups.Histogram(filter, plan, [RollupMetric.Duration], byModel: false, chatOnly: true), cancellationToken);
+            return FromHistogram(histograms.GetValueOrDefault((null, RollupMetric.Duration)));
+        }
+
+        return (await ReadAsync((await SqlAsync(cancellationToken)).Latency(filter), r => ReadPercentiles(r, 0), cancellationToken)).Single();
+    }
 
     public async Task<ErrorRates> ErrorRateAsync(SpanFilter filter, CancellationToken cancellationToken)
     {
-        var rows = await ReadAsync((await SqlAsync(cancellationToken)).ErrorRate(filter), r => (
+        var statement = await PlanAsync(filter, RollupSql.Source.Calls, cancellationToken) is { } plan
+            ? Rollups.ErrorRate(filter, plan)
+            : (await SqlAsync(cancellationToken)).ErrorRate(filter);
+        var rows = await ReadAsync(statement, r => (
             Total: r.GetBoolean(0),
             Rate: Errors(String(r, 1), Long(r, 2) ?? 0, Long(r, 3) ?? 0)), cancellationToken);
         var overall = rows.FirstOrDefault(row => row.Total).Rate ?? Errors(null, 0, 0);
         return new ErrorRates(overall, rows.Where(row => !row.Total).Select(row => row.Rate).ToList());
     }
 
-    public async Task<IReadOnlyList<TokenBucket>> TokensOverTimeAsync(SpanFilter filter, TimeBucket bucket, CancellationToken cancellationToken) =>
-        await ReadAsync((await SqlAsync(cancellationToken)).TokensOverTime(filter, bucket),
+    public async Task<IReadOnlyList<TokenBucket>> TokensOverTimeAsync(SpanFilter filter, TimeBucket bucket, CancellationToken cancellationToken)
+    {
+        var statement = await PlanAsync(filter, RollupSql.Source.Calls, cancellationToken) is { } plan
+            ? Rollups.TokensOverTime(filter, bucket, plan)
+            : (await SqlAsync(cancellationToken)).TokensOverTime(filter, bucket);
+        return await ReadAsync(statement,
             r => new TokenBucket(Utc(r, 0), Long(r, 1) ?? 0, Long(r, 2) ?? 0, Long(r, 3) ?? 0, Long(r, 4) ?? 0, Double(r, 5) ?? 0), cancellationToken);
+    }
 
     public async Task<Facets> FacetsAsync(SpanFilter filter, CancellationToken cancellationToken)
     {
         var sql = await SqlAsync(cancellationToken);
+
+        // Facets apply the period only, so any filter may be set: the rollups are asked for the period alone.
+        var plan = await PlanAsync(new SpanFilter { From = filter.From, To = filter.To }, RollupSql.Source.Calls, cancellationToken);
         async Task<IReadOnlyList<string>> Distinct(string column, bool modelCalls) =>
-            await ReadAsync(sql.Distinct(filter, column, modelCalls), r => r.GetString(0), cancellationToken);
+            await ReadAsync(plan is null ? sql.Distinct(filter, column, modelCalls) : Rollups.Distinct(filter, column, modelCalls, plan), r => r.GetString(0), cancellationToken);
 
         return new Facets(
             await Distinct("service_name", false), await Distinct("model", true), await Distinct("feature", true), await Distinct("provider", true));
     }
+
+    private RollupSql Rollups => new(source.Dialect);
 
     // The schema is read on first use, not at startup, so the store has created (or migrated) the table by then.
     private async Task<SpanSql> SqlAsync(CancellationToken cancellationToken)
@@ -81,10 +148,63 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source) : ISpanQueries
             return sql;
         }
 
-        var statement = new SqlStatement(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'spans' AND column_name IN ('project', 'user_id', 'ttft_ms')", []);
+        var statement = new SqlStatement("""
+            SELECT column_name FROM information_schema.columns
+            WHERE (table_name = 'spans' AND column_name IN ('project', 'user_id', 'ttft_ms')) OR (table_name = 'rollup_state' AND column_name = 'rolled_until')
+            """, []);
         var columns = (await ReadAsync(statement, r => r.GetString(0), cancellationToken)).ToHashSet();
-        return _sql = new SpanSql(source.Dialect, new StoreSchema(columns.Contains("project"), columns.Contains("user_id") && columns.Contains("ttft_ms")));
+        var schema = new StoreSchema(columns.Contains("project"), columns.Contains("user_id") && columns.Contains("ttft_ms"));
+        _hasRollups = columns.Contains("rolled_until") && schema.HasProjectColumn && schema.HasQueryColumns;
+        return _sql = new SpanSql(source.Dialect, schema);
+    }
+
+    /// <summary>
+    /// How the rollups of <paramref name="rollup"/> and the spans share the filter's period, read from the rollup
+    /// state now; null when the rollups cannot answer the filter or cover no whole bucket of the period.
+    /// </summary>
+    private async Task<RollupPlan?> PlanAsync(SpanFilter filter, RollupSql.Source rollup, CancellationToken cancellationToken)
+    {
+        await SqlAsync(cancellationToken).ConfigureAwait(false);
+        if (!useRollups || !_hasRollups || !RollupSql.CanAnswer(filter, rollup))
+        {
+            return null;
+        }
+
+        var rows = await ReadAsync(new SqlStatement("""
+            SELECT 0, max(rolled_until) FROM rollup_state
+            UNION ALL
+            SELECT DISTINCT 1, hour FROM rollup_dirty
+            """, []), r => (Dirty: Convert.ToInt32(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) == 1, Hour: r.IsDBNull(1) ? (DateTime?)null : Utc(r, 1)), cancellationToken);
+        if (rows.FirstOrDefault(row => !row.Dirty).Hour is not { } rolledUntil)
+        {
+            return null;
+        }
+
+        var dirty = rows.Where(row => row.Dirty && row.Hour < rolledUntil).Select(row => row.Hour!.Value).ToHashSet();
+        return new RollupCoverage(rolledUntil, dirty).Plan(filter, RollupSql.Grain(rollup));
+    }
+
+    /// <summary>Reads <see cref="RollupSql.Histogram"/>'s rows into one sorted histogram per (model, metric).</summary>
+    private async Task<Dictionary<(string? Model, RollupMetric Metric), List<HistogramBin>>> HistogramsAsync(SqlStatement statement, CancellationToken cancellationToken)
+    {
+        var rows = await ReadAsync(statement, r => (
+            Model: String(r, 0),
+            Metric: (RollupMetric)Convert.ToInt32(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+            Bin: new HistogramBin(Convert.ToInt32(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture), Long(r, 3) ?? 0, Double(r, 4) ?? 0, Double(r, 5) ?? 0, Double(r, 6) ?? 0)),
+            cancellationToken);
+        return rows.GroupBy(row => (row.Model, row.Metric)).ToDictionary(g => g.Key, g => g.Select(row => row.Bin).OrderBy(b => b.Bin).ToList());
+    }
+
+    private static Percentiles FromHistogram(List<HistogramBin>? bins)
+    {
+        if (bins is null || bins.Count == 0)
+        {
+            return new Percentiles(0, null, null, null, null, null);
+        }
+
+        var count = bins.Sum(b => b.Count);
+        return new Percentiles(count, LogHistogram.Percentile(bins, 0.5), LogHistogram.Percentile(bins, 0.95), LogHistogram.Percentile(bins, 0.99),
+            bins.Max(b => b.Max), bins.Sum(b => b.Sum) / count);
     }
 
     private async Task<List<T>> ReadAsync<T>(SqlStatement statement, Func<DbDataReader, T> read, CancellationToken cancellationToken)

@@ -74,6 +74,63 @@ internal static class DuckDbSchema
         (5, "content searchable as text (older content keeps only its compressed copy)", """
             ALTER TABLE content ADD COLUMN IF NOT EXISTS text VARCHAR;
             """),
+        // Empty tables only: the rollup service fills them in the background from the oldest span on
+        // (Storage/Rollups), so opening a large store is not held up by the backfill.
+        (6, "rollups: hourly calls, daily users and value histograms, trace index", """
+            CREATE TABLE IF NOT EXISTS rollup_state (rolled_until TIMESTAMP NOT NULL);
+            CREATE TABLE IF NOT EXISTS rollup_dirty (hour TIMESTAMP NOT NULL);
+            CREATE TABLE IF NOT EXISTS rollup_calls (
+                bucket             TIMESTAMP NOT NULL,
+                project            VARCHAR,
+                service_name       VARCHAR   NOT NULL,
+                llm_kind           VARCHAR,
+                provider           VARCHAR,
+                model              VARCHAR,
+                feature            VARCHAR,
+                is_error           BOOLEAN   NOT NULL,
+                spans              BIGINT    NOT NULL,
+                input_tokens       BIGINT,
+                output_tokens      BIGINT,
+                cache_read_tokens  BIGINT,
+                cache_write_tokens BIGINT,
+                reasoning_tokens   BIGINT,
+                cost_usd           DOUBLE,
+                duration_ms        DOUBLE
+            );
+            CREATE TABLE IF NOT EXISTS rollup_users (
+                bucket            TIMESTAMP NOT NULL,
+                project           VARCHAR,
+                service_name      VARCHAR   NOT NULL,
+                user_id           VARCHAR,
+                calls             BIGINT    NOT NULL,
+                input_tokens      BIGINT,
+                output_tokens     BIGINT,
+                cache_read_tokens BIGINT,
+                cost_usd          DOUBLE
+            );
+            CREATE TABLE IF NOT EXISTS rollup_values (
+                bucket       TIMESTAMP NOT NULL,
+                project      VARCHAR,
+                service_name VARCHAR   NOT NULL,
+                llm_kind     VARCHAR,
+                provider     VARCHAR,
+                model        VARCHAR,
+                feature      VARCHAR,
+                is_error     BOOLEAN   NOT NULL,
+                metric       SMALLINT  NOT NULL,
+                bin          INTEGER   NOT NULL,
+                n            BIGINT    NOT NULL,
+                total        DOUBLE    NOT NULL,
+                min_value    DOUBLE    NOT NULL,
+                max_value    DOUBLE    NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS trace_index (
+                hour        TIMESTAMP NOT NULL,
+                trace_id    VARCHAR   NOT NULL,
+                first_start TIMESTAMP NOT NULL,
+                last_start  TIMESTAMP NOT NULL
+            );
+            """),
     ];
 
 

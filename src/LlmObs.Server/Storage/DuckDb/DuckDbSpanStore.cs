@@ -5,6 +5,7 @@ using LlmObs.Server.Ingest;
 using LlmObs.Server.Storage.Content;
 using LlmObs.Server.Storage.Maintenance;
 using LlmObs.Server.Storage.Retention;
+using LlmObs.Server.Storage.Rollups;
 using Microsoft.Extensions.Options;
 
 namespace LlmObs.Server.Storage.DuckDb;
@@ -118,6 +119,15 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 insert.Parameters.Add(new DuckDBParameter("first", firstDay));
                 insert.Parameters.Add(new DuckDBParameter("last", lastDay));
                 insert.ExecuteNonQuery();
+            }
+
+            if (RollupTables.TouchesClosedHours(min, DateTime.UtcNow))
+            {
+                // Hours that may be rolled up already: marked dirty with the spans, so the rollups are redone (Storage/Rollups).
+                using var mark = _connection.CreateCommand();
+                mark.CommandText = RollupTables.DuckDbMarkDirtySql;
+                mark.Parameters.Add(new DuckDBParameter("current_hour", RollupTables.HourOf(DateTime.UtcNow)));
+                mark.ExecuteNonQuery();
             }
 
             DuckDbSchema.Execute(_connection, "DELETE FROM spans_staging; DELETE FROM content_staging;");
@@ -238,10 +248,25 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     {
         await using var connection = OpenReadConnection();
         var rows = new List<(SpanRecord Span, string? Refs)>();
+        var ranges = await TraceRangesAsync(connection, traceId.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT {SpanColumns} FROM spans WHERE trace_id = $trace_id ORDER BY start_time, span_id";
+            // One scan per time range (UNION ALL): each is a range DuckDB's zone maps narrow to a row group or two.
+            command.CommandText = ranges is null
+                ? $"SELECT {SpanColumns} FROM spans WHERE trace_id = $trace_id ORDER BY start_time, span_id"
+                : string.Join("\nUNION ALL\n", ranges.Select((r, i) =>
+                    $"SELECT {SpanColumns} FROM spans WHERE trace_id = $trace_id AND start_time >= $from{i}" + (r.End == DateTime.MaxValue ? "" : $" AND start_time < $to{i}")))
+                  + "\nORDER BY start_time, span_id";
             command.Parameters.Add(new DuckDBParameter("trace_id", traceId.ToLowerInvariant()));
+            for (var i = 0; i < (ranges?.Count ?? 0); i++)
+            {
+                command.Parameters.Add(new DuckDBParameter("from" + i, ranges![i].Start));
+                if (ranges[i].End != DateTime.MaxValue)
+                {
+                    command.Parameters.Add(new DuckDBParameter("to" + i, ranges[i].End));
+                }
+            }
+
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -251,6 +276,50 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
 
         var content = await ReadContentAsync(connection, rows, cancellationToken).ConfigureAwait(false);
         return rows.Select(r => new StoredSpan(ContentRows.Reassemble(r.Span, r.Refs, content))).ToList();
+    }
+
+    /// <summary>
+    /// Where the trace's spans can be, from <c>trace_index</c> (kept by the rollup job for the hours it rolled up):
+    /// its indexed span starts, plus the hours not rolled up yet or dirty. Null when nothing is rolled up: then
+    /// every row is read. A random trace id tells zone maps nothing, but its start time narrows them to a row group.
+    /// </summary>
+    private static async Task<List<(DateTime Start, DateTime End)>?> TraceRangesAsync(DuckDBConnection connection, string traceId, CancellationToken cancellationToken)
+    {
+        DateTime rolledUntil;
+        var ranges = new List<(DateTime Start, DateTime End)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                SELECT (SELECT max(rolled_until) FROM rollup_state), min(first_start), max(last_start)
+                FROM trace_index WHERE trace_id = $trace_id
+                """;
+            command.Parameters.Add(new DuckDBParameter("trace_id", traceId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
+            {
+                return null;
+            }
+
+            rolledUntil = reader.GetDateTime(0);
+            if (!reader.IsDBNull(1))
+            {
+                ranges.Add((reader.GetDateTime(1), reader.GetDateTime(2).AddTicks(10))); // timestamps are microseconds
+            }
+        }
+
+        ranges.Add((rolledUntil, DateTime.MaxValue));
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT DISTINCT hour FROM rollup_dirty WHERE hour < $rolled_until";
+            command.Parameters.Add(new DuckDBParameter("rolled_until", rolledUntil));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ranges.Add((reader.GetDateTime(0), reader.GetDateTime(0).AddHours(1)));
+            }
+        }
+
+        return RollupJob.Merge(ranges);
     }
 
     private static async Task<IReadOnlyDictionary<string, byte[]>> ReadContentAsync(
@@ -306,6 +375,10 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         return connection;
     }
 
+    /// <summary>Runs <paramref name="work"/> on the writer's connection between batches (the rollup job: Storage/Rollups).</summary>
+    internal Task<T> RunOnWriterAsync<T>(Func<DuckDBConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        _queue.RunAsync(_ => work(_connection), cancellationToken);
+
     public Task<long> ClearAsync(CancellationToken cancellationToken) =>
         _queue.RunAsync(_ =>
         {
@@ -314,6 +387,11 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             var removed = Convert.ToInt64(count.ExecuteScalar());
             DuckDbSchema.Execute(_connection, "DELETE FROM spans");
             DuckDbSchema.Execute(_connection, "DELETE FROM content");
+            foreach (var sql in RollupTables.ClearSql(traceIndex: true))
+            {
+                DuckDbSchema.Execute(_connection, sql);
+            }
+
             DuckDbSchema.Execute(_connection, "CHECKPOINT");
             return Task.FromResult(removed);
         }, cancellationToken);
@@ -324,15 +402,26 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         {
             DuckDbSchema.Execute(_connection, "CREATE OR REPLACE TEMP TABLE cost_recompute (trace_id VARCHAR, span_id VARCHAR, cost_usd DOUBLE)");
             long priced = 0;
+            var hours = new HashSet<DateTime>();
             using (var select = _connection.CreateCommand())
             {
                 select.CommandText = CostRecomputation.CandidatesSql;
                 using var reader = select.ExecuteReader();
                 using var appender = _connection.CreateAppender("cost_recompute");
-                foreach (var (traceId, spanId, _, cost) in CostRecomputation.Price(reader, catalog))
+                foreach (var (traceId, spanId, start, cost) in CostRecomputation.Price(reader, catalog))
                 {
                     appender.CreateRow().AppendValue(traceId).AppendValue(spanId).AppendValue(cost).EndRow();
+                    hours.Add(RollupTables.HourOf(start));
                     priced++;
+                }
+            }
+
+            // The hours whose costs change are rolled up again.
+            using (var appender = _connection.CreateAppender("rollup_dirty"))
+            {
+                foreach (var hour in hours)
+                {
+                    appender.CreateRow().AppendValue(hour).EndRow();
                 }
             }
 
@@ -439,6 +528,14 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             content.CommandText = "DELETE FROM content WHERE day < $before";
             content.Parameters.Add(new DuckDBParameter("before", day));
             content.ExecuteNonQuery();
+        }
+
+        foreach (var sql in RollupTables.DeleteBeforeSql("$before", traceIndex: true))
+        {
+            using var rollups = _connection.CreateCommand();
+            rollups.CommandText = sql;
+            rollups.Parameters.Add(new DuckDBParameter("before", day.ToDateTime(TimeOnly.MinValue)));
+            rollups.ExecuteNonQuery();
         }
 
         transaction.Commit();

@@ -1,4 +1,5 @@
 using LlmObs.Server.Storage.Content;
+using LlmObs.Server.Storage.Rollups;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -76,6 +77,12 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
             await PostgresSchema.ExecuteAsync(connection,
                 "INSERT INTO content (day, hash, length, data, text) SELECT day, hash, length, data, text FROM content_staging ORDER BY day, hash ON CONFLICT DO NOTHING",
                 CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (RollupTables.TouchesClosedHours(rows.Min(r => r.Span.StartTime), DateTime.UtcNow))
+        {
+            // Hours that may be rolled up already: marked dirty with the spans, so the rollups are redone (Storage/Rollups).
+            await PostgresSchema.ExecuteAsync(connection, RollupTables.PostgresMarkDirtySql, CancellationToken.None).ConfigureAwait(false);
         }
 
         // synchronous_commit: the commit returns once the WAL is flushed; only then is the batch acknowledged.

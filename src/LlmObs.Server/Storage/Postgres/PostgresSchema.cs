@@ -81,6 +81,60 @@ internal static class PostgresSchema
         (4, "content searchable as text (older content keeps only its compressed copy)", """
             ALTER TABLE content ADD COLUMN text text;
             """),
+        // Empty tables only: the rollup service fills them in the background from the oldest span on
+        // (Storage/Rollups), so a server start is not held up by the backfill. No trace index: the primary key is one.
+        (5, "rollups: hourly calls, daily users and value histograms", """
+            CREATE TABLE rollup_state (rolled_until timestamptz NOT NULL);
+            CREATE TABLE rollup_dirty (hour timestamptz NOT NULL);
+            CREATE TABLE rollup_calls (
+                bucket             timestamptz      NOT NULL,
+                project            text,
+                service_name       text             NOT NULL,
+                llm_kind           text,
+                provider           text,
+                model              text,
+                feature            text,
+                is_error           boolean          NOT NULL,
+                spans              bigint           NOT NULL,
+                input_tokens       bigint,
+                output_tokens      bigint,
+                cache_read_tokens  bigint,
+                cache_write_tokens bigint,
+                reasoning_tokens   bigint,
+                cost_usd           double precision,
+                duration_ms        double precision
+            );
+            CREATE INDEX rollup_calls_bucket ON rollup_calls (bucket);
+            CREATE TABLE rollup_users (
+                bucket            timestamptz      NOT NULL,
+                project           text,
+                service_name      text             NOT NULL,
+                user_id           text,
+                calls             bigint           NOT NULL,
+                input_tokens      bigint,
+                output_tokens     bigint,
+                cache_read_tokens bigint,
+                cost_usd          double precision
+            );
+            CREATE INDEX rollup_users_bucket ON rollup_users (bucket);
+            CREATE TABLE rollup_values (
+                bucket       timestamptz      NOT NULL,
+                project      text,
+                service_name text             NOT NULL,
+                llm_kind     text,
+                provider     text,
+                model        text,
+                feature      text,
+                is_error     boolean          NOT NULL,
+                metric       smallint         NOT NULL,
+                bin          integer          NOT NULL,
+                n            bigint           NOT NULL,
+                total        double precision NOT NULL,
+                min_value    double precision NOT NULL,
+                max_value    double precision NOT NULL
+            );
+            CREATE INDEX rollup_values_bucket ON rollup_values (bucket);
+            """),
     ];
 
 

@@ -3,6 +3,7 @@ using LlmObs.Server.Ingest;
 using LlmObs.Server.Storage.Content;
 using LlmObs.Server.Storage.Maintenance;
 using LlmObs.Server.Storage.Retention;
+using LlmObs.Server.Storage.Rollups;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -190,7 +191,27 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
             }
         }
 
+        if (removed.Count > 0)
+        {
+            // Every day up to the newest removed one is gone now: so are its rollups.
+            await DeleteRollupsBeforeAsync(removed.Max().AddDays(1), cancellationToken).ConfigureAwait(false);
+        }
+
         return new RetentionResult(removed, size);
+    }
+
+    private async Task DeleteRollupsBeforeAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var sql in RollupTables.DeleteBeforeSql("@before", traceIndex: false))
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            command.Parameters.AddWithValue("before", new DateTime(day, TimeOnly.MinValue, DateTimeKind.Utc));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<long> ClearAsync(CancellationToken cancellationToken)
@@ -199,7 +220,7 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var count = new NpgsqlCommand("SELECT count(*) FROM spans", connection, transaction);
         var removed = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        await using var truncate = new NpgsqlCommand("TRUNCATE spans, content", connection, transaction);
+        await using var truncate = new NpgsqlCommand("TRUNCATE spans, content, rollup_calls, rollup_users, rollup_values, rollup_dirty, rollup_state", connection, transaction);
         await truncate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return removed;
@@ -247,6 +268,13 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
             """, connection, transaction))
         {
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // The hours whose costs change are rolled up again.
+        await using (var mark = new NpgsqlCommand("INSERT INTO rollup_dirty (hour) SELECT unnest(@hours)", connection, transaction))
+        {
+            mark.Parameters.AddWithValue("hours", RollupTables.HoursOf(costs.Select(c => c.StartTime)).ToArray());
+            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

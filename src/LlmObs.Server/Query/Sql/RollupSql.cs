@@ -1,0 +1,295 @@
+using LlmObs.Server.Storage.Rollups;
+
+namespace LlmObs.Server.Query.Sql;
+
+/// <summary>
+/// The aggregates of <see cref="SpanSql"/> answered from the rollup tables (Storage/Rollups) for the buckets a
+/// <see cref="RollupPlan"/> gives them, and from the spans for the rest of the period, in one statement: both
+/// sides produce rows of the rollup's shape (<c>facts</c>), which the query then sums as the raw query would.
+/// Only filters a rollup keeps can be answered this way (<see cref="CanAnswer"/>); the rest go to <see cref="SpanSql"/>.
+/// </summary>
+internal sealed class RollupSql(ISqlDialect dialect)
+{
+    private const string ModelCalls = "llm_kind IN ('llm', 'embedding')";
+
+    /// <summary>The rollups a question reads.</summary>
+    public enum Source
+    {
+        /// <summary><c>rollup_calls</c>: hourly sums by project, service, kind, provider, model, feature and error.</summary>
+        Calls,
+
+        /// <summary><c>rollup_users</c>: daily sums of model calls by project, service and the trace's user.</summary>
+        Users,
+
+        /// <summary><c>rollup_values</c>: daily histograms of cost, latency and time to first token, keyed as <see cref="Calls"/>.</summary>
+        Values,
+    }
+
+    public static TimeSpan Grain(Source source) => source == Source.Calls ? RollupCoverage.Hour : RollupCoverage.Day;
+
+    /// <summary>Whether the rollups of <paramref name="source"/> keep every column <paramref name="filter"/> narrows by.</summary>
+    public static bool CanAnswer(SpanFilter filter, Source source)
+    {
+        if (filter.MinCostUsd is not null || filter.MinLatencyMs is not null || filter.Text is not null)
+        {
+            return false;
+        }
+
+        return source == Source.Users
+            ? filter.Feature is null && filter.Model is null && filter.Provider is null && filter.Status is null
+            : filter.User is null;
+    }
+
+    public SqlStatement CostPerDay(SpanFilter filter, CostDimension by, RollupPlan plan)
+    {
+        var p = new SqlParameters(dialect);
+        var facts = by == CostDimension.User ? UserFacts(filter, plan, p) : CallFacts(filter, plan, p, callsOnly: true, dimensions: true);
+        var key = Key(by);
+        return new SqlStatement($"""
+            {facts}
+            SELECT date_trunc('day', bucket) AS day, {key} AS key, sum(calls)::BIGINT AS calls, coalesce(sum(cost_usd), 0) AS cost_usd
+            FROM facts
+            GROUP BY 1, 2
+            ORDER BY 1, 4 DESC, 2
+            """, p.Values);
+    }
+
+    public SqlStatement CostBy(SpanFilter filter, CostDimension by, RollupPlan plan)
+    {
+        var p = new SqlParameters(dialect);
+        var facts = by == CostDimension.User ? UserFacts(filter, plan, p) : CallFacts(filter, plan, p, callsOnly: true, dimensions: true);
+        return new SqlStatement($"""
+            {facts}
+            SELECT {Key(by)} AS key, sum(calls)::BIGINT AS calls,
+                   coalesce(sum(input_tokens), 0)::BIGINT, coalesce(sum(output_tokens), 0)::BIGINT, coalesce(sum(cache_read_tokens), 0)::BIGINT,
+                   coalesce(sum(cost_usd), 0) AS cost_usd
+            FROM facts
+            GROUP BY 1
+            ORDER BY cost_usd DESC, 1
+            """, p.Values);
+    }
+
+    public SqlStatement CacheHitRate(SpanFilter filter, RollupPlan plan)
+    {
+        var p = new SqlParameters(dialect);
+        return new SqlStatement($"""
+            {CallFacts(filter, plan, p, callsOnly: true, dimensions: true)}
+            SELECT GROUPING(model) = 1 AS is_total, model,
+                   coalesce(sum(input_tokens), 0)::BIGINT, coalesce(sum(cache_read_tokens), 0)::BIGINT
+            FROM facts
+            WHERE llm_kind = 'llm'
+            GROUP BY ROLLUP (model)
+            ORDER BY 1 DESC, 4 DESC, 2
+            """, p.Values);
+    }
+
+    public SqlStatement ErrorRate(SpanFilter filter, RollupPlan plan)
+    {
+        var p = new SqlParameters(dialect);
+        return new SqlStatement($"""
+            {CallFacts(filter, plan, p, callsOnly: true, dimensions: true)}
+            SELECT GROUPING(model) = 1 AS is_total, model, sum(calls)::BIGINT, coalesce(sum(CASE WHEN is_error THEN calls ELSE 0 END), 0)::BIGINT
+            FROM facts
+            GROUP BY ROLLUP (model)
+            ORDER BY 1 DESC, 3 DESC, 2
+            """, p.Values);
+    }
+
+    public SqlStatement TokensOverTime(SpanFilter filter, TimeBucket bucket, RollupPlan plan)
+    {
+        var p = new SqlParameters(dialect);
+        var unit = bucket == TimeBucket.Hour ? "hour" : "day";
+        return new SqlStatement($"""
+            {CallFacts(filter, plan, p, callsOnly: true, dimensions: true)}
+            SELECT date_trunc('{unit}', bucket) AS bucket, sum(calls)::BIGINT,
+                   coalesce(sum(input_tokens), 0)::BIGINT, coalesce(sum(output_tokens), 0)::BIGINT, coalesce(sum(cache_read_tokens), 0)::BIGINT,
+                   coalesce(sum(cost_usd), 0)
+            FROM facts
+            GROUP BY 1
+            ORDER BY 1
+            """, p.Values);
+    }
+
+    /// <summary>Distinct values of one column in the period, like <see cref="SpanSql.Distinct"/> (which, too, applies only the period).</summary>
+    public SqlStatement Distinct(SpanFilter filter, string column, bool modelCallsOnly, RollupPlan plan)
+    {
+        var p = new SqlParameters(dialect);
+        return new SqlStatement($"""
+            {CallFacts(filter, plan, p, callsOnly: false, dimensions: false)}
+            SELECT DISTINCT {column}
+            FROM facts
+            WHERE {column} IS NOT NULL {(modelCallsOnly ? "AND " + ModelCalls : "")}
+            ORDER BY 1
+            LIMIT 200
+            """, p.Values);
+    }
+
+    /// <summary>
+    /// The merged histogram of <paramref name="metric"/> per model (when <paramref name="byModel"/>) as rows
+    /// (model, bin, count, sum, min, max) ordered by model and bin; <paramref name="chatOnly"/> keeps <c>llm</c> calls only.
+    /// </summary>
+    public SqlStatement Histogram(SpanFilter filter, RollupPlan plan, IReadOnlyList<RollupMetric> metrics, bool byModel, bool chatOnly)
+    {
+        var p = new SqlParameters(dialect);
+        var kind = chatOnly ? "llm_kind = 'llm'" : ModelCalls;
+        var rolled = $"""
+            SELECT r.model, r.metric, r.bin, r.n, r.total, r.min_value, r.max_value
+            FROM rollup_values r
+            WHERE ({Ranges("r.bucket", plan.Rolled, p)}) AND r.{kind} AND r.metric IN ({string.Join(", ", metrics.Select(m => (int)m))}){Dimensions(filter, p, "r", rollup: true)}
+            """;
+        var raw = plan.Raw.SelectMany(range => metrics.Select(metric => $"""
+            SELECT s.model, {(int)metric} AS metric, {Column(metric)} AS v
+            FROM spans s
+            WHERE {Range("s.start_time", range, p)} AND s.{kind} AND {Column(metric)} IS NOT NULL{Dimensions(filter, p, "s", rollup: false)}
+            """)).ToList();
+        var rawPart = raw.Count == 0 ? "" : $"""
+
+            UNION ALL
+            SELECT model, metric, {LogHistogram.BinSql("v")}, count(*), sum(v), min(v), max(v)
+            FROM (
+            {string.Join("\nUNION ALL\n", raw)}
+            ) x
+            GROUP BY 1, 2, 3
+            """;
+        var model = byModel ? "model" : "CAST(NULL AS VARCHAR)";
+        return new SqlStatement($"""
+            WITH facts AS (
+            {rolled}{rawPart}
+            )
+            SELECT {model} AS model, metric, bin, sum(n)::BIGINT, sum(total), min(min_value), max(max_value)
+            FROM facts
+            GROUP BY 1, 2, 3
+            ORDER BY 1, 2, 3
+            """, p.Values);
+    }
+
+    private static string Column(RollupMetric metric) => metric switch
+    {
+        RollupMetric.Cost => "s.cost_usd",
+        RollupMetric.Duration => "s.duration_ms",
+        RollupMetric.TimeToFirstToken => "s.ttft_ms",
+        _ => throw new ArgumentOutOfRangeException(nameof(metric)),
+    };
+
+    /// <summary>
+    /// CTE <c>facts</c>: rows of <c>rollup_calls</c>'s shape (with <c>calls</c> for its span count) from the rolled
+    /// buckets, and the same grouping over the spans of the raw ranges, one scan per range so each stays a range scan.
+    /// </summary>
+    private string CallFacts(SpanFilter filter, RollupPlan plan, SqlParameters p, bool callsOnly, bool dimensions)
+    {
+        var kind = callsOnly ? " AND r." + ModelCalls : "";
+        var rolled = $"""
+            SELECT r.bucket, r.project, r.service_name, r.llm_kind, r.provider, r.model, r.feature, r.is_error, r.spans AS calls,
+                   r.input_tokens, r.output_tokens, r.cache_read_tokens, r.cost_usd
+            FROM rollup_calls r
+            WHERE ({Ranges("r.bucket", plan.Rolled, p)}){kind}{(dimensions ? Dimensions(filter, p, "r", rollup: true) : "")}
+            """;
+        var raw = plan.Raw.Select(range => $"""
+            SELECT date_trunc('hour', s.start_time), s.project, s.service_name, s.llm_kind, s.provider, s.model, s.feature, s.status_code = 2, count(*),
+                   sum(s.input_tokens), sum(s.output_tokens), sum(s.cache_read_tokens), sum(s.cost_usd)
+            FROM spans s
+            WHERE {Range("s.start_time", range, p)}{(callsOnly ? " AND s." + ModelCalls : "")}{(dimensions ? Dimensions(filter, p, "s", rollup: false) : "")}
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+            """);
+        return $"""
+            WITH facts AS (
+            {string.Join("\nUNION ALL\n", raw.Prepend(rolled))}
+            )
+            """;
+    }
+
+    /// <summary>
+    /// CTE <c>facts</c> of <c>rollup_users</c>'s shape: the rolled days, and the raw ranges' calls with their user
+    /// or, as <see cref="SpanSql"/> has it, the user of another span of their trace within a day of the range.
+    /// </summary>
+    private string UserFacts(SpanFilter filter, RollupPlan plan, SqlParameters p)
+    {
+        var scope = new List<string>();
+        if (filter.Service is { } service) scope.Add($" AND {{0}}.service_name = {p.Add(service)}");
+        if (filter.Project is { } project) scope.Add($" AND {{0}}.project = {p.Add(project)}");
+        string Scope(string alias) => string.Concat(scope.Select(s => string.Format(System.Globalization.CultureInfo.InvariantCulture, s, alias)));
+
+        var user = filter.User is { } u ? p.Add(u) : null;
+        var rolled = $"""
+            SELECT r.bucket, r.user_id, r.calls, r.input_tokens, r.output_tokens, r.cache_read_tokens, r.cost_usd
+            FROM rollup_users r
+            WHERE ({Ranges("r.bucket", plan.Rolled, p)}){Scope("r")}{(user is null ? "" : $" AND r.user_id = {user}")}
+            """;
+        if (plan.Raw.Count == 0)
+        {
+            return $"WITH facts AS (\n{rolled}\n)";
+        }
+
+        var calls = plan.Raw.Select(range => $"""
+            SELECT s.trace_id, s.start_time, s.user_id, s.input_tokens, s.output_tokens, s.cache_read_tokens, s.cost_usd
+            FROM spans s
+            WHERE {Range("s.start_time", range, p)} AND s.{ModelCalls}{Scope("s")}
+            """);
+        var near = Storage.Rollups.RollupJob.Merge(plan.Raw.Select(r => (Widen(r.Start, -SpanSql.TraceUserMargin), Widen(r.End, SpanSql.TraceUserMargin))))
+            .Select(range => $"""
+                SELECT u.trace_id, u.user_id
+                FROM spans u
+                WHERE {Range("u.start_time", new TimeRange(range.Start, range.End), p)} AND u.user_id IS NOT NULL
+                """);
+        var resolved = "coalesce(c.user_id, tu.user_id)";
+        return $"""
+            WITH raw_calls AS (
+            {string.Join("\nUNION ALL\n", calls)}
+            ),
+            raw_users AS (
+                SELECT trace_id, max(user_id) AS user_id
+                FROM (
+                {string.Join("\nUNION ALL\n", near)}
+                ) x
+                GROUP BY trace_id
+            ),
+            facts AS (
+            {rolled}
+            UNION ALL
+            SELECT date_trunc('day', c.start_time), {resolved}, count(*), sum(c.input_tokens), sum(c.output_tokens), sum(c.cache_read_tokens), sum(c.cost_usd)
+            FROM raw_calls c LEFT JOIN raw_users tu ON tu.trace_id = c.trace_id
+            {(user is null ? "" : $"WHERE {resolved} = {user}")}
+            GROUP BY 1, 2
+            )
+            """;
+    }
+
+    private static DateTime Widen(DateTime time, TimeSpan by) =>
+        time == DateTime.MinValue || time == DateTime.MaxValue ? time
+        : by < TimeSpan.Zero ? (time - DateTime.MinValue < -by ? DateTime.MinValue : time + by)
+        : (DateTime.MaxValue - time < by ? DateTime.MaxValue : time + by);
+
+    /// <summary>The filters both the rollup (<paramref name="rollup"/>) and the spans keep, as <c> AND …</c> clauses.</summary>
+    private static string Dimensions(SpanFilter filter, SqlParameters p, string alias, bool rollup)
+    {
+        var where = new System.Text.StringBuilder();
+        if (filter.Service is { } service) where.Append($" AND {alias}.service_name = {p.Add(service)}");
+        if (filter.Project is { } project) where.Append($" AND {alias}.project = {p.Add(project)}");
+        if (filter.Feature is { } feature) where.Append($" AND {alias}.feature = {p.Add(feature)}");
+        if (filter.Model is { } model) where.Append($" AND {alias}.model = {p.Add(model)}");
+        if (filter.Provider is { } provider) where.Append($" AND {alias}.provider = {p.Add(provider)}");
+        var error = rollup ? $"{alias}.is_error" : $"{alias}.status_code = 2";
+        if (filter.Status == StatusFilter.Error) where.Append($" AND {error}");
+        if (filter.Status == StatusFilter.Ok) where.Append($" AND NOT ({error})");
+        return where.ToString();
+    }
+
+    private static string Ranges(string column, IReadOnlyList<TimeRange> ranges, SqlParameters p) =>
+        string.Join(" OR ", ranges.Select(r => "(" + Range(column, r, p) + ")"));
+
+    private static string Range(string column, TimeRange range, SqlParameters p)
+    {
+        var clauses = new List<string>();
+        if (range.Start != DateTime.MinValue) clauses.Add($"{column} >= {p.Add(range.Start)}");
+        if (range.End != DateTime.MaxValue) clauses.Add($"{column} < {p.Add(range.End)}");
+        return clauses.Count == 0 ? "TRUE" : string.Join(" AND ", clauses);
+    }
+
+    private static string Key(CostDimension by) => by switch
+    {
+        CostDimension.Feature => "feature",
+        CostDimension.User => "user_id",
+        CostDimension.Model => "model",
+        _ => throw new ArgumentOutOfRangeException(nameof(by)),
+    };
+}

@@ -10,15 +10,16 @@ namespace LlmObs.Server.Ingest;
 /// <summary>Writes OTLP attribute lists and events as plain JSON objects, the form they are stored and served in.</summary>
 internal static class OtlpJson
 {
+    // Every span's attributes are written on the ingest path: one buffer and writer per thread, reused, so a span
+    // costs only the string it keeps (a fresh buffer grew through several arrays for each 2–4 KB object).
+    [ThreadStatic]
+    private static PooledWriter? t_writer;
+
     public static string Attributes(RepeatedField<KeyValue> attributes)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteObject(writer, attributes);
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var pooled = PooledWriter.Take(ref t_writer);
+        WriteObject(pooled.Writer, attributes);
+        return pooled.ToStringAndReturn(ref t_writer);
     }
 
     public static string? Events(RepeatedField<Span.Types.Event> events)
@@ -28,24 +29,21 @@ internal static class OtlpJson
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var pooled = PooledWriter.Take(ref t_writer);
+        var writer = pooled.Writer;
+        writer.WriteStartArray();
+        foreach (var e in events)
         {
-            writer.WriteStartArray();
-            foreach (var e in events)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("name", e.Name);
-                writer.WriteString("time", UnixNano.ToDateTime(e.TimeUnixNano).ToString("O"));
-                writer.WritePropertyName("attributes");
-                WriteObject(writer, e.Attributes);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            writer.WriteStartObject();
+            writer.WriteString("name", e.Name);
+            writer.WriteString("time", UnixNano.ToDateTime(e.TimeUnixNano).ToString("O"));
+            writer.WritePropertyName("attributes");
+            WriteObject(writer, e.Attributes);
+            writer.WriteEndObject();
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        writer.WriteEndArray();
+        return pooled.ToStringAndReturn(ref t_writer);
     }
 
     private static void WriteObject(Utf8JsonWriter writer, RepeatedField<KeyValue> values)
@@ -94,6 +92,41 @@ internal static class OtlpJson
             case AnyValue.ValueOneofCase.KvlistValue: WriteObject(writer, value.KvlistValue.Values); break;
             default: writer.WriteNullValue(); break;
         }
+    }
+}
+
+/// <summary>A JSON writer over a growable buffer, kept per thread between uses; a writer left in a bad state by an exception is simply not returned.</summary>
+internal sealed class PooledWriter
+{
+    // A buffer grown past this by one huge object is let go rather than kept for the thread's lifetime.
+    private const int MaxRetainedBytes = 256 * 1024;
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+
+    private PooledWriter() => Writer = new Utf8JsonWriter(_buffer);
+
+    public Utf8JsonWriter Writer { get; }
+
+    /// <summary>The thread's writer, taken out of <paramref name="slot"/> so a nested use gets its own.</summary>
+    public static PooledWriter Take(ref PooledWriter? slot)
+    {
+        var pooled = slot ?? new PooledWriter();
+        slot = null;
+        return pooled;
+    }
+
+    public string ToStringAndReturn(ref PooledWriter? slot)
+    {
+        Writer.Flush();
+        var text = System.Text.Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        if (_buffer.Capacity <= MaxRetainedBytes)
+        {
+            _buffer.ResetWrittenCount();
+            Writer.Reset(_buffer);
+            slot = this;
+        }
+
+        return text;
     }
 }
 

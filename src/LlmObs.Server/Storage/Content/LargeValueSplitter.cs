@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -33,7 +34,7 @@ internal sealed class LargeValueSplitter(int largeValueBytes)
         var day = DayOf(span.StartTime);
 
         // A JSON text no longer than the limit cannot hold a value longer than it: the common case costs a length check.
-        if (attributes.Length > largeValueBytes / 3 && Encoding.UTF8.GetByteCount(attributes) > largeValueBytes)
+        if (attributes.Length > largeValueBytes / 3 && Encoding.UTF8.GetMaxByteCount(attributes.Length) > largeValueBytes)
         {
             attributes = SplitAttributes(attributes, day, ref blobs, ref refs);
         }
@@ -48,48 +49,87 @@ internal sealed class LargeValueSplitter(int largeValueBytes)
 
         return refs is null
             ? new SplitSpan(span, span.AttributesJson, span.EventsJson, null, [])
-            : new SplitSpan(span, attributes, events, JsonSerializer.Serialize(refs), blobs!);
+            : new SplitSpan(span, attributes, events, RefsJson(refs), blobs!);
     }
 
+    // Runs for every span with a large attributes object, so it works in one pooled buffer and allocates only what it
+    // keeps: the row's JSON (when something was moved out) and each blob.
     private string SplitAttributes(string json, DateOnly day, ref List<ContentBlob>? blobs, ref Dictionary<string, string>? refs)
     {
-        var utf8 = Encoding.UTF8.GetBytes(json);
-        var reader = new Utf8JsonReader(utf8);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
         {
-            return json;
-        }
-
-        using var output = new MemoryStream(utf8.Length);
-        var copied = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString()!;
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > largeValueBytes)
+            var length = Encoding.UTF8.GetBytes(json, rented);
+            if (length <= largeValueBytes)
             {
-                var start = (int)reader.TokenStartIndex;
-                var end = (int)reader.BytesConsumed;
-                var blob = ContentBlob.Create(day, utf8.AsSpan(start, end - start).ToArray());
-                (blobs ??= []).Add(blob);
-                (refs ??= [])[name] = blob.Hash;
-                output.Write(utf8, copied, start - copied);
-                output.Write(Null);
-                copied = end;
+                return json;
             }
-            else
+
+            var utf8 = rented.AsSpan(0, length);
+            var reader = new Utf8JsonReader(utf8);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                reader.Skip(); // nested objects and arrays stay as they are
+                return json;
             }
-        }
 
-        if (copied == 0)
+            // The row's JSON is the original with each large value replaced by null: written into the same buffer,
+            // behind the reader (null is shorter than any value moved out), so no second buffer is needed.
+            var written = 0;
+            var copied = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var nameReader = reader;
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > largeValueBytes)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    var end = (int)reader.BytesConsumed;
+                    var blob = ContentBlob.Create(day, utf8[start..end]);
+                    (blobs ??= []).Add(blob);
+                    (refs ??= [])[nameReader.GetString()!] = blob.Hash;
+                    utf8[copied..start].CopyTo(utf8[written..]);
+                    written += start - copied;
+                    Null.CopyTo(utf8[written..]);
+                    written += Null.Length;
+                    copied = end;
+                }
+                else
+                {
+                    reader.Skip(); // nested objects and arrays stay as they are
+                }
+            }
+
+            if (copied == 0)
+            {
+                return json;
+            }
+
+            utf8[copied..].CopyTo(utf8[written..]);
+            written += length - copied;
+            return Encoding.UTF8.GetString(utf8[..written]);
+        }
+        finally
         {
-            return json;
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    // What JsonSerializer writes for the dictionary (same encoder, same order), without its per-call setup.
+    private static string RefsJson(Dictionary<string, string> refs)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 + 96 * refs.Count);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, hash) in refs)
+            {
+                writer.WriteString(key, hash);
+            }
+
+            writer.WriteEndObject();
         }
 
-        output.Write(utf8, copied, utf8.Length - copied);
-        return Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>The UTC day a span belongs to: the partition (and content day) it is stored in.</summary>
@@ -144,22 +184,30 @@ internal sealed record SplitSpan(SpanRecord Span, string AttributesJson, string?
 /// <param name="Text">The value as its JSON token, uncompressed: what free-text search looks in (the engines compress it themselves).</param>
 internal sealed record ContentBlob(DateOnly Day, string Hash, int Length, byte[] Data, string Text)
 {
-    public static ContentBlob Create(DateOnly day, byte[] utf8)
+    public static ContentBlob Create(DateOnly day, ReadOnlySpan<byte> utf8)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(utf8));
-        return new ContentBlob(day, hash, utf8.Length, Compress(utf8), Encoding.UTF8.GetString(utf8));
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8, hash);
+        return new ContentBlob(day, Convert.ToHexStringLower(hash), utf8.Length, Compress(utf8), Encoding.UTF8.GetString(utf8));
     }
 
     // Quality 1: ~8 µs for 1.5 KB of prose at a ~6x ratio; higher qualities cost 2–3x the time for little more.
-    private static byte[] Compress(byte[] bytes)
+    private static byte[] Compress(ReadOnlySpan<byte> bytes)
     {
-        var output = new byte[BrotliEncoder.GetMaxCompressedLength(bytes.Length)];
-        if (!BrotliEncoder.TryCompress(bytes, output, out var written, quality: 1, window: 22))
+        var output = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(bytes.Length));
+        try
         {
-            throw new InvalidOperationException("Brotli could not compress a content value.");
-        }
+            if (!BrotliEncoder.TryCompress(bytes, output, out var written, quality: 1, window: 22))
+            {
+                throw new InvalidOperationException("Brotli could not compress a content value.");
+            }
 
-        return output.AsSpan(0, written).ToArray();
+            return output.AsSpan(0, written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(output);
+        }
     }
 
     public static byte[] Decompress(byte[] data, int length)

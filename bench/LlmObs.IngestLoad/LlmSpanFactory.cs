@@ -10,7 +10,10 @@ namespace LlmObs.IngestLoad;
 /// Export requests shaped like a RAG service's: per trace an HTTP root, an embedding, a retrieval and a chat call,
 /// each with 20–40 attributes; chat and retrieval carry 1–4 KB of prompt, completion or documents.
 /// </summary>
-internal sealed class LlmSpanFactory(int seed)
+/// <param name="seed">Seeds ids and text, so each sender's requests differ.</param>
+/// <param name="content">False: the same spans without prompt, completion, system instructions, query or documents
+/// (what a service that records no content sends), for the storage size of a span without content.</param>
+internal sealed class LlmSpanFactory(int seed, bool content = true)
 {
     private static readonly string[] Words =
         "the refund policy says customers may return any item within thirty days of delivery for a full refund provided it is unused and in its original packaging shipping costs are not refundable unless the item arrived damaged"
@@ -19,35 +22,6 @@ internal sealed class LlmSpanFactory(int seed)
     private static readonly string[] Models = ["gpt-4o-mini", "gpt-4o", "claude-3-5-sonnet-20241022", "text-embedding-3-small"];
 
     private readonly Random _random = new(seed);
-
-    /// <summary>Gives every span of <paramref name="request"/> fresh ids (parents follow) and a current start time.</summary>
-    public void Refresh(ExportTraceServiceRequest request)
-    {
-        var now = (ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
-        var ids = new Dictionary<ByteString, ByteString>();
-        foreach (var span in request.ResourceSpans[0].ScopeSpans[0].Spans)
-        {
-            if (span.ParentSpanId.IsEmpty)
-            {
-                ids.Clear();
-                var traceId = Id(16);
-                ids[span.TraceId] = traceId;
-            }
-
-            var duration = span.EndTimeUnixNano - span.StartTimeUnixNano;
-            span.TraceId = ids.TryGetValue(span.TraceId, out var t) ? t : span.TraceId;
-            var id = Id(8);
-            ids[span.SpanId] = id;
-            span.SpanId = id;
-            if (!span.ParentSpanId.IsEmpty && ids.TryGetValue(span.ParentSpanId, out var parent))
-            {
-                span.ParentSpanId = parent;
-            }
-
-            span.StartTimeUnixNano = now;
-            span.EndTimeUnixNano = now + duration;
-        }
-    }
 
     public (ExportTraceServiceRequest Request, int Spans) Request(int spans)
     {
@@ -118,8 +92,10 @@ internal sealed class LlmSpanFactory(int seed)
     private IEnumerable<KeyValue> Retrieval() =>
     [
         Str("gen_ai.operation.name", "retrieval"), Str("gen_ai.data_source.id", "handbook"), Int("gen_ai.request.top_k", 4),
-        Int("llmobs.retrieval.returned_count", 4), Str("gen_ai.retrieval.query.text", Text(60, 200)),
-        Str("gen_ai.retrieval.documents", "[" + string.Join(",", Enumerable.Range(0, 4).Select(i => $"{{\"id\":\"doc-{_random.Next(500)}\",\"score\":0.{_random.Next(100, 999)},\"content\":\"{Text(250, 900)}\"}}")) + "]"),
+        Int("llmobs.retrieval.returned_count", 4),
+        .. Content(
+            Str("gen_ai.retrieval.query.text", Text(60, 200)),
+            Str("gen_ai.retrieval.documents", "[" + string.Join(",", Enumerable.Range(0, 4).Select(i => $"{{\"id\":\"doc-{_random.Next(500)}\",\"score\":0.{_random.Next(100, 999)},\"content\":\"{Text(250, 900)}\"}}")) + "]")),
         Str("llmobs.feature", "ask"), Str("db.system.name", "in-memory"), Str("server.address", "localhost"), Int("server.port", 0),
         .. Filler(12),
     ];
@@ -136,9 +112,10 @@ internal sealed class LlmSpanFactory(int seed)
             Int("gen_ai.usage.cache_read.input_tokens", _random.Next(2) * (input / 2)), Int("gen_ai.usage.reasoning.output_tokens", 0),
             Dbl("gen_ai.request.temperature", 0.2), Int("gen_ai.request.max_tokens", 1024), Dbl("gen_ai.request.top_p", 1.0),
             Dbl("gen_ai.response.time_to_first_chunk", 0.1 + _random.NextDouble()),
-            Str("gen_ai.system_instructions", "[{\"type\":\"text\",\"content\":\"You answer questions about the company handbook. Cite the document ids you used.\"}]"),
-            Str("gen_ai.input.messages", $"[{{\"role\":\"user\",\"parts\":[{{\"type\":\"text\",\"content\":\"{Text(1000, 3000)}\"}}]}}]"),
-            Str("gen_ai.output.messages", $"[{{\"role\":\"assistant\",\"parts\":[{{\"type\":\"text\",\"content\":\"{Text(200, 1000)}\"}}]}}]"),
+            .. Content(
+                Str("gen_ai.system_instructions", "[{\"type\":\"text\",\"content\":\"You answer questions about the company handbook. Cite the document ids you used.\"}]"),
+                Str("gen_ai.input.messages", $"[{{\"role\":\"user\",\"parts\":[{{\"type\":\"text\",\"content\":\"{Text(1000, 3000)}\"}}]}}]"),
+                Str("gen_ai.output.messages", $"[{{\"role\":\"assistant\",\"parts\":[{{\"type\":\"text\",\"content\":\"{Text(200, 1000)}\"}}]}}]")),
             Str("llmobs.feature", "ask"), Str("user.id", "u-" + _random.Next(1000)),
             .. Filler(8),
         ];
@@ -149,6 +126,10 @@ internal sealed class LlmSpanFactory(int seed)
         Str("gen_ai.operation.name", operation), Str("gen_ai.provider.name", model.StartsWith("claude") ? "anthropic" : "openai"),
         Str("gen_ai.request.model", model), Str("server.address", "api.openai.com"), Int("server.port", 443),
     ];
+
+    // The content attributes are made (so the random sequence, and with it every other attribute, is the same) and
+    // then left out when the run sends no content.
+    private KeyValue[] Content(params KeyValue[] attributes) => content ? attributes : [];
 
     private IEnumerable<KeyValue> Filler(int count) =>
         Enumerable.Range(0, count).Select(i => Str($"app.tag.{i}", Words[_random.Next(Words.Length)] + "-" + _random.Next(100)));

@@ -7,24 +7,16 @@ namespace LlmObs.IngestLoad;
 /// <summary>Starts the Release build of LlmObs.Server on a free loopback port with the engine asked for.</summary>
 internal static class ServerLauncher
 {
-    public static async Task<(Process Server, string Url)> StartAsync(string engine, string dataDirectory, string? postgres)
+    /// <param name="serverDll">A server build elsewhere (say, a copy of an older commit's, to compare); the repository's Release build when null.</param>
+    public static async Task<(Process Server, string Url)> StartAsync(string engine, string dataDirectory, string? postgres, string? serverDll = null)
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "LlmObs.sln")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Run from inside the repository.");
-        }
-
-        var dll = Path.Combine(root, "src/LlmObs.Server/bin/Release/net10.0/LlmObs.Server.dll");
+        var dll = serverDll is not null ? Path.GetFullPath(serverDll) : RepositoryBuild();
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("Build the server first: dotnet build -c Release src/LlmObs.Server", dll);
         }
 
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = FreePort();
 
         var info = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, UseShellExecute = false };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -58,5 +50,23 @@ internal static class ServerLauncher
 
         server.Kill(entireProcessTree: true);
         throw new TimeoutException("LlmObs.Server did not become healthy.");
+    }
+
+    private static string RepositoryBuild()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "LlmObs.sln")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Run from inside the repository.");
+        }
+
+        return Path.Combine(root, "src/LlmObs.Server/bin/Release/net10.0/LlmObs.Server.dll");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -84,9 +84,9 @@ public sealed partial class PiiRedactor : Redactor
                 count = total;
                 return total == 0 ? content : (redacted ?? node)?.ToJsonString(RelaxedJson) ?? content;
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or ArgumentException)
             {
-                // Not JSON after all: redact it as text.
+                // Not JSON after all (or text JSON cannot hold: half a surrogate pair): redact it as text.
             }
         }
 

@@ -100,6 +100,20 @@ public sealed class IngestRedactorTests
         Assert.Equal("I am [REDACTED:email]", span.Events[1].Attributes[0].Value.StringValue);
     }
 
+    [Fact]
+    public void Json_content_holding_half_a_surrogate_pair_is_redacted_as_text()
+    {
+        // Not from the wire (protobuf replaces it, OTLP/JSON refuses it), but a value in memory can hold one.
+        var request = Request("svc", Span(NewTraceId(), NewSpanId(), "chat", null,
+            Attribute("gen_ai.input.messages", $"[{{\"role\":\"user\",\"content\":\"mail {PiiSpans.Email} \uD83D\"}}]")));
+
+        Assert.True(Redacting.Redact(request));
+
+        var content = request.ResourceSpans[0].ScopeSpans[0].Spans[0].Attributes[0].Value.StringValue;
+        Assert.DoesNotContain(PiiSpans.Email, content);
+        Assert.Contains("[REDACTED:email]", content);
+    }
+
     [Theory]
     [InlineData("LlmObs:Redaction:Mode", "Scrubbed", "LlmObs:Redaction:Mode")]
     [InlineData("LlmObs:Redaction:CustomPatterns:broken", "([unclosed", "([unclosed")]

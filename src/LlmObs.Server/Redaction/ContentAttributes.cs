@@ -73,18 +73,12 @@ internal static class ContentAttributes
         ["ai.telemetry.metadata.userId"] = AttributeRole.UserId,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    // Flattened lists ({prefix}{index}.{field}): every field is content but the few that name or order its entries.
-    private static readonly string[] IndexedPrefixes =
-    [
-        "gen_ai.prompt.",
-        "gen_ai.completion.",
-        "llm.input_messages.",
-        "llm.output_messages.",
-        "retrieval.documents.",
-        "reranker.input_documents.",
-        "reranker.output_documents.",
-        "embedding.embeddings.",
-    ];
+    // Flattened lists ({prefix}{index}.{field}), by first letter: every field is content but the few that name or order
+    // its entries. Most keys that reach this are gen_ai.* names of no list, refused by two comparisons.
+    private static readonly string[] GenAiLists = ["gen_ai.prompt.", "gen_ai.completion."];
+    private static readonly string[] LlmLists = ["llm.input_messages.", "llm.output_messages."];
+    private static readonly string[] RetrievalLists = ["retrieval.documents.", "reranker.input_documents.", "reranker.output_documents."];
+    private static readonly string[] EmbeddingLists = ["embedding.embeddings."];
 
     private static readonly string[] StructuralSuffixes = [".role", ".id", ".name", ".type", ".finish_reason", ".score"];
 
@@ -105,16 +99,24 @@ internal static class ContentAttributes
             return role;
         }
 
-        return key[0] is 'g' or 'l' or 'r' or 'e' && IsIndexedContent(key) ? AttributeRole.Content : AttributeRole.None;
+        var lists = key[0] switch
+        {
+            'g' => GenAiLists,
+            'l' => LlmLists,
+            'r' => RetrievalLists,
+            'e' => EmbeddingLists,
+            _ => null,
+        };
+        return lists is not null && IsListContent(key, lists) ? AttributeRole.Content : AttributeRole.None;
     }
 
     /// <summary>The role of an attribute of a span event called <paramref name="eventName"/>.</summary>
     public static AttributeRole OfEvent(string eventName, string key) =>
         eventName.StartsWith("gen_ai.", StringComparison.Ordinal) && EventContent.Contains(key) ? AttributeRole.Content : Of(key);
 
-    private static bool IsIndexedContent(string key)
+    private static bool IsListContent(string key, string[] prefixes)
     {
-        foreach (var prefix in IndexedPrefixes)
+        foreach (var prefix in prefixes)
         {
             if (key.StartsWith(prefix, StringComparison.Ordinal))
             {

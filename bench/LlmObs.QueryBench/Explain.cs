@@ -28,6 +28,32 @@ internal static class Explain
         _ => throw new ArgumentException($"No query {name}."),
     };
 
+    /// <summary>The statement <see cref="RollupSql"/> writes for <c>rollup-NAME</c>, planned on the store's rollup state now.</summary>
+    public static async Task<SqlStatement> RollupStatementAsync(ISqlConnectionSource source, string name, SpanFilter f)
+    {
+        await using var connection = await source.OpenAsync(default);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT max(rolled_until) FROM rollup_state";
+        var until = await command.ExecuteScalarAsync() switch
+        {
+            DateTime time => DateTime.SpecifyKind(time, DateTimeKind.Utc),
+            DateTimeOffset offset => offset.UtcDateTime,
+            _ => throw new InvalidOperationException("Nothing is rolled up."),
+        };
+        var coverage = new RollupCoverage(until, new HashSet<DateTime>());
+        var sql = new RollupSql(source.Dialect);
+        RollupPlan Plan(RollupSql.Source s) => coverage.Plan(f, RollupSql.Grain(s)) ?? throw new InvalidOperationException("The rollups cover no bucket of the period.");
+        return name switch
+        {
+            "rollup-cost-per-day" => sql.CostPerDay(f, CostDimension.User, coverage.PlanDaysThenHours(f)!),
+            "rollup-cost-by-user" => sql.CostBy(f, CostDimension.User, coverage.PlanDaysThenHours(f)!),
+            "rollup-cost-by" => sql.CostBy(f, CostDimension.Model, Plan(RollupSql.Source.Calls)),
+            "rollup-latency" => sql.Histogram(f, Plan(RollupSql.Source.Values), [LlmObs.Server.Storage.Rollups.RollupMetric.Duration, LlmObs.Server.Storage.Rollups.RollupMetric.TimeToFirstToken], byModel: true, chatOnly: true),
+            "rollup-cost-per-call" => sql.Histogram(f, Plan(RollupSql.Source.Values), [LlmObs.Server.Storage.Rollups.RollupMetric.Cost], byModel: false, chatOnly: false),
+            _ => throw new ArgumentException($"No query {name}."),
+        };
+    }
+
     public static async Task RunAsync(ISqlConnectionSource source, SqlStatement statement, bool explain, TextWriter log)
     {
         await using var connection = await source.OpenAsync(default);

@@ -105,7 +105,9 @@ if (options.Explain is not null || options.Sql is not null)
     {
         var statement = options.Sql is { } sql
             ? new SqlStatement(sql, [])
-            : Explain.Statement(new SpanSql(source.Dialect, new StoreSchema(false, HasQueryColumns: true)), options.Explain!, filter);
+            : options.Explain!.StartsWith("rollup-", StringComparison.Ordinal)
+                ? await Explain.RollupStatementAsync(source, options.Explain, filter)
+                : Explain.Statement(new SpanSql(source.Dialect, new StoreSchema(false, HasQueryColumns: true)), options.Explain!, filter);
         await Explain.RunAsync(source, statement, options.Sql is null, log);
     }
 

@@ -38,6 +38,8 @@ public abstract class RollupConsistencyTests
         yield return new SpanFilter { From = Start, To = end };
         yield return new SpanFilter { From = Start.AddHours(5.5), To = Start.AddDays(2).AddHours(7.25) };
         yield return new SpanFilter();
+        yield return new SpanFilter { From = Start.AddHours(2.5), To = Start.AddHours(20) };
+        yield return new SpanFilter { From = Start.AddDays(1), To = Start.AddDays(1).AddHours(6), Service = "rag" };
         yield return new SpanFilter { From = Start.AddHours(13), To = end, Service = "worker" };
         yield return new SpanFilter { From = Start, To = end, Feature = "ask", Model = "gpt-4o-mini" };
         yield return new SpanFilter { From = Start, To = end, Status = StatusFilter.Error };

@@ -14,10 +14,35 @@ internal sealed record RollupCoverage(DateTime RolledUntil, IReadOnlySet<DateTim
     /// Which buckets of <paramref name="grain"/> (an hour or a day) inside the filter's period the rollups answer,
     /// and the ranges of span start times left to read from the spans; null when the rollups answer none of it.
     /// </summary>
-    public RollupPlan? Plan(SpanFilter filter, TimeSpan grain)
+    public RollupPlan? Plan(SpanFilter filter, TimeSpan grain) => Plan(From(filter), To(filter), grain);
+
+    /// <summary>
+    /// As <see cref="Plan(SpanFilter, TimeSpan)"/> with days for the middle of the period and hours
+    /// (<see cref="RollupPlan.RolledHours"/>) for the parts of its edge days that are rolled up.
+    /// </summary>
+    public RollupPlan? PlanDaysThenHours(SpanFilter filter)
     {
-        var from = filter.From is { } f ? Utc(f) : DateTime.MinValue;
-        var to = filter.To is { } t ? Utc(t) : DateTime.MaxValue;
+        var days = Plan(filter, Day);
+        var hours = new List<TimeRange>();
+        var raw = new List<TimeRange>();
+        foreach (var piece in days?.Raw ?? [new TimeRange(From(filter), To(filter))])
+        {
+            if (Plan(piece.Start, piece.End, Hour) is { } edge)
+            {
+                hours.AddRange(edge.Rolled);
+                raw.AddRange(edge.Raw);
+            }
+            else
+            {
+                raw.Add(piece);
+            }
+        }
+
+        return days is null && hours.Count == 0 ? null : new RollupPlan(days?.Rolled ?? [], raw) { RolledHours = hours };
+    }
+
+    private RollupPlan? Plan(DateTime from, DateTime to, TimeSpan grain)
+    {
         var start = Ceiling(from, grain);
         var end = Floor(to < RolledUntil ? to : RolledUntil, grain);
         if (start >= end)
@@ -67,6 +92,10 @@ internal sealed record RollupCoverage(DateTime RolledUntil, IReadOnlySet<DateTim
         return new RollupPlan(rolled, raw);
     }
 
+    private static DateTime From(SpanFilter filter) => filter.From is { } f ? Utc(f) : DateTime.MinValue;
+
+    private static DateTime To(SpanFilter filter) => filter.To is { } t ? Utc(t) : DateTime.MaxValue;
+
     private static DateTime Floor(DateTime time, TimeSpan grain) =>
         new(time.Ticks - time.Ticks % grain.Ticks, DateTimeKind.Utc);
 
@@ -89,6 +118,10 @@ internal sealed record RollupCoverage(DateTime RolledUntil, IReadOnlySet<DateTim
 /// ranges read from the spans (the partial buckets at the period's edges, what is not rolled up yet, dirty hours).
 /// <see cref="DateTime.MinValue"/> and <see cref="DateTime.MaxValue"/> stand for no bound.
 /// </summary>
-internal sealed record RollupPlan(IReadOnlyList<TimeRange> Rolled, IReadOnlyList<TimeRange> Raw);
+internal sealed record RollupPlan(IReadOnlyList<TimeRange> Rolled, IReadOnlyList<TimeRange> Raw)
+{
+    /// <summary>Hour ranges answered by hourly rollups, for a plan whose <see cref="Rolled"/> are days.</summary>
+    public IReadOnlyList<TimeRange> RolledHours { get; init; } = [];
+}
 
 internal readonly record struct TimeRange(DateTime Start, DateTime End);

@@ -18,7 +18,7 @@ internal sealed class RollupSql(ISqlDialect dialect)
         /// <summary><c>rollup_calls</c>: hourly sums by project, service, kind, provider, model, feature and error.</summary>
         Calls,
 
-        /// <summary><c>rollup_users</c>: daily sums of model calls by project, service and the trace's user.</summary>
+        /// <summary><c>rollup_users</c> and <c>rollup_users_hourly</c>: sums of model calls by project, service and the trace's user.</summary>
         Users,
 
         /// <summary><c>rollup_values</c>: daily histograms of cost, latency and time to first token, keyed as <see cref="Calls"/>.</summary>
@@ -43,7 +43,30 @@ internal sealed class RollupSql(ISqlDialect dialect)
     public SqlStatement CostPerDay(SpanFilter filter, CostDimension by, RollupPlan plan)
     {
         var p = new SqlParameters(dialect);
-        var facts = by == CostDimension.User ? UserFacts(filter, plan, p) : CallFacts(filter, plan, p, callsOnly: true, dimensions: true);
+        var users = by == CostDimension.User ? UserParts(filter, plan, p) : default;
+        if (users is { Days: { } days, DaysUnique: true } parts)
+        {
+            // Whole days' rows are already one per day and user, and no other part holds those days: only the edges
+            // are grouped (a month of 20,000 daily users is half a million rows to hash for nothing otherwise).
+            var edges = parts.Edges is { } e ? $"""
+
+                UNION ALL
+                SELECT date_trunc('day', bucket), user_id, sum(calls)::BIGINT, coalesce(sum(cost_usd), 0)
+                FROM ({e}) edges
+                GROUP BY 1, 2
+                """ : "";
+            return new SqlStatement($"""
+                {(parts.Ctes.Count == 0 ? "" : "WITH " + string.Join(",\n", parts.Ctes))}
+                SELECT day, key, calls, cost_usd
+                FROM (
+                    SELECT bucket AS day, user_id AS key, calls, coalesce(cost_usd, 0) AS cost_usd
+                    FROM ({days}) whole_days{edges}
+                ) x
+                ORDER BY 1, 4 DESC, 2
+                """, p.Values);
+        }
+
+        var facts = by == CostDimension.User ? UserFacts(users) : CallFacts(filter, plan, p, callsOnly: true, dimensions: true);
         var key = Key(by);
         return new SqlStatement($"""
             {facts}
@@ -57,7 +80,7 @@ internal sealed class RollupSql(ISqlDialect dialect)
     public SqlStatement CostBy(SpanFilter filter, CostDimension by, RollupPlan plan)
     {
         var p = new SqlParameters(dialect);
-        var facts = by == CostDimension.User ? UserFacts(filter, plan, p) : CallFacts(filter, plan, p, callsOnly: true, dimensions: true);
+        var facts = by == CostDimension.User ? UserFacts(UserParts(filter, plan, p)) : CallFacts(filter, plan, p, callsOnly: true, dimensions: true);
         return new SqlStatement($"""
             {facts}
             SELECT {Key(by)} AS key, sum(calls)::BIGINT AS calls,
@@ -199,10 +222,25 @@ internal sealed class RollupSql(ISqlDialect dialect)
     }
 
     /// <summary>
-    /// CTE <c>facts</c> of <c>rollup_users</c>'s shape: the rolled days, and the raw ranges' calls with their user
+    /// CTE <c>facts</c> of <c>rollup_users</c>'s shape: the rolled days and hours, and the raw ranges' calls with their user
     /// or, as <see cref="SpanSql"/> has it, the user of another span of their trace within a day of the range.
     /// </summary>
-    private string UserFacts(SpanFilter filter, RollupPlan plan, SqlParameters p)
+    private static string UserFacts((IReadOnlyList<string> Ctes, string? Days, string? Edges, bool DaysUnique) parts)
+    {
+        var facts = $"""
+            facts AS (
+            {string.Join("\nUNION ALL\n", new[] { parts.Days, parts.Edges }.OfType<string>())}
+            )
+            """;
+        return "WITH " + string.Join(",\n", parts.Ctes.Append(facts));
+    }
+
+    /// <summary>
+    /// The rows of <see cref="UserFacts"/> in two parts: <c>Days</c> from the daily rollup (one row per day and user
+    /// when no service or project is asked for: <c>rollup_user_days</c>), <c>Edges</c> from hourly rollups and spans
+    /// (other days than <c>Days</c>'), each a SELECT or null; <c>Ctes</c> are the CTEs they read.
+    /// </summary>
+    private (IReadOnlyList<string> Ctes, string? Days, string? Edges, bool DaysUnique) UserParts(SpanFilter filter, RollupPlan plan, SqlParameters p)
     {
         var scope = new List<string>();
         if (filter.Service is { } service) scope.Add($" AND {{0}}.service_name = {p.Add(service)}");
@@ -210,14 +248,22 @@ internal sealed class RollupSql(ISqlDialect dialect)
         string Scope(string alias) => string.Concat(scope.Select(s => string.Format(System.Globalization.CultureInfo.InvariantCulture, s, alias)));
 
         var user = filter.User is { } u ? p.Add(u) : null;
-        var rolled = $"""
+        string Rolled(string table, IReadOnlyList<TimeRange> ranges) => $"""
             SELECT r.bucket, r.user_id, r.calls, r.input_tokens, r.output_tokens, r.cache_read_tokens, r.cost_usd
-            FROM rollup_users r
-            WHERE ({Ranges("r.bucket", plan.Rolled, p)}){Scope("r")}{(user is null ? "" : $" AND r.user_id = {user}")}
+            FROM {table} r
+            WHERE ({Ranges("r.bucket", ranges, p)}){Scope("r")}{(user is null ? "" : $" AND r.user_id = {user}")}
             """;
+        var unique = scope.Count == 0;
+        var days = plan.Rolled.Count > 0 ? Rolled(unique ? "rollup_user_days" : "rollup_users", plan.Rolled) : null;
+        var edges = new List<string>();
+        if (plan.RolledHours.Count > 0)
+        {
+            edges.Add(Rolled("rollup_users_hourly", plan.RolledHours));
+        }
+
         if (plan.Raw.Count == 0)
         {
-            return $"WITH facts AS (\n{rolled}\n)";
+            return ([], days, edges.Count == 0 ? null : string.Join("\nUNION ALL\n", edges), unique);
         }
 
         var calls = plan.Raw.Select(range => $"""
@@ -232,26 +278,30 @@ internal sealed class RollupSql(ISqlDialect dialect)
                 WHERE {Range("u.start_time", new TimeRange(range.Start, range.End), p)} AND u.user_id IS NOT NULL
                 """);
         var resolved = "coalesce(c.user_id, tu.user_id)";
-        return $"""
-            WITH raw_calls AS (
+        edges.Add($"""
+            SELECT date_trunc('day', c.start_time), {resolved}, count(*), sum(c.input_tokens), sum(c.output_tokens), sum(c.cache_read_tokens), sum(c.cost_usd)
+            FROM raw_calls c LEFT JOIN raw_users tu ON tu.trace_id = c.trace_id
+            {(user is null ? "" : $"WHERE {resolved} = {user}")}
+            GROUP BY 1, 2
+            """);
+        string[] ctes =
+        [
+            $"""
+            raw_calls AS (
             {string.Join("\nUNION ALL\n", calls)}
-            ),
+            )
+            """,
+            $"""
             raw_users AS (
                 SELECT trace_id, max(user_id) AS user_id
                 FROM (
                 {string.Join("\nUNION ALL\n", near)}
                 ) x
                 GROUP BY trace_id
-            ),
-            facts AS (
-            {rolled}
-            UNION ALL
-            SELECT date_trunc('day', c.start_time), {resolved}, count(*), sum(c.input_tokens), sum(c.output_tokens), sum(c.cache_read_tokens), sum(c.cost_usd)
-            FROM raw_calls c LEFT JOIN raw_users tu ON tu.trace_id = c.trace_id
-            {(user is null ? "" : $"WHERE {resolved} = {user}")}
-            GROUP BY 1, 2
             )
-            """;
+            """,
+        ];
+        return (ctes, days, string.Join("\nUNION ALL\n", edges), unique);
     }
 
     private static DateTime Widen(DateTime time, TimeSpan by) =>

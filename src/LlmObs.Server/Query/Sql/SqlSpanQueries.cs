@@ -181,7 +181,8 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollup
         }
 
         var dirty = rows.Where(row => row.Dirty && row.Hour < rolledUntil).Select(row => row.Hour!.Value).ToHashSet();
-        return new RollupCoverage(rolledUntil, dirty).Plan(filter, RollupSql.Grain(rollup));
+        var coverage = new RollupCoverage(rolledUntil, dirty);
+        return rollup == RollupSql.Source.Users ? coverage.PlanDaysThenHours(filter) : coverage.Plan(filter, RollupSql.Grain(rollup));
     }
 
     /// <summary>Reads <see cref="RollupSql.Histogram"/>'s rows into one sorted histogram per (model, metric).</summary>

@@ -131,6 +131,37 @@ internal static class DuckDbSchema
                 last_start  TIMESTAMP NOT NULL
             );
             """),
+        // Emptying rollup_state makes the rollup service roll everything up again, hourly users included.
+        // The ART index is on trace_index, which only the rollup job writes: ingest pays nothing for it.
+        (7, "hourly user rollups for the edges of a period; trace_index looked up by an index", """
+            CREATE TABLE IF NOT EXISTS rollup_users_hourly (
+                bucket            TIMESTAMP NOT NULL,
+                project           VARCHAR,
+                service_name      VARCHAR   NOT NULL,
+                user_id           VARCHAR,
+                calls             BIGINT    NOT NULL,
+                input_tokens      BIGINT,
+                output_tokens     BIGINT,
+                cache_read_tokens BIGINT,
+                cost_usd          DOUBLE
+            );
+            CREATE INDEX IF NOT EXISTS trace_index_trace_id ON trace_index (trace_id);
+            DELETE FROM rollup_state;
+            """),
+        (8, "daily user rollups without service and project (one row per day and user)", """
+            CREATE TABLE IF NOT EXISTS rollup_user_days (
+                bucket            TIMESTAMP NOT NULL,
+                user_id           VARCHAR,
+                calls             BIGINT    NOT NULL,
+                input_tokens      BIGINT,
+                output_tokens     BIGINT,
+                cache_read_tokens BIGINT,
+                cost_usd          DOUBLE
+            );
+            INSERT INTO rollup_user_days
+            SELECT bucket, user_id, sum(calls), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cost_usd)
+            FROM rollup_users GROUP BY 1, 2 ORDER BY 1;
+            """),
     ];
 
 

@@ -135,6 +135,37 @@ internal static class PostgresSchema
             );
             CREATE INDEX rollup_values_bucket ON rollup_values (bucket);
             """),
+        // Emptying rollup_state makes the rollup service roll everything up again, hourly users included.
+        (6, "hourly user rollups for the edges of a period", """
+            CREATE TABLE rollup_users_hourly (
+                bucket            timestamptz      NOT NULL,
+                project           text,
+                service_name      text             NOT NULL,
+                user_id           text,
+                calls             bigint           NOT NULL,
+                input_tokens      bigint,
+                output_tokens     bigint,
+                cache_read_tokens bigint,
+                cost_usd          double precision
+            );
+            CREATE INDEX rollup_users_hourly_bucket ON rollup_users_hourly (bucket);
+            DELETE FROM rollup_state;
+            """),
+        (7, "daily user rollups without service and project (one row per day and user)", """
+            CREATE TABLE rollup_user_days (
+                bucket            timestamptz      NOT NULL,
+                user_id           text,
+                calls             bigint           NOT NULL,
+                input_tokens      bigint,
+                output_tokens     bigint,
+                cache_read_tokens bigint,
+                cost_usd          double precision
+            );
+            CREATE INDEX rollup_user_days_bucket ON rollup_user_days (bucket);
+            INSERT INTO rollup_user_days
+            SELECT bucket, user_id, sum(calls), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cost_usd)
+            FROM rollup_users GROUP BY 1, 2;
+            """),
     ];
 
 

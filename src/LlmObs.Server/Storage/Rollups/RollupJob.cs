@@ -11,10 +11,12 @@ namespace LlmObs.Server.Storage.Rollups;
 /// </summary>
 /// <remarks>
 /// Hourly <c>rollup_calls</c> (every span, keyed by project, service, kind, provider, model, feature and error) answer
-/// the sums; daily <c>rollup_users</c> (model calls by the trace's user) and <c>rollup_values</c> (histograms of cost,
-/// latency and time to first token, see <see cref="LogHistogram"/>) are made for whole days only, once a day has
-/// closed. A call's user is its own or, as the raw queries have it, one from another span of its trace within a day:
-/// a user-bearing span that arrives late therefore also re-rolls the days of its trace's calls.
+/// the sums; <c>rollup_users_hourly</c> and daily <c>rollup_users</c> (model calls by project, service and the trace's
+/// user: per-call cardinality, so the days make the long periods cheap and the hours their edges; <c>rollup_user_days</c>
+/// sums the days over services and projects for the dashboard's unscoped view) and daily
+/// <c>rollup_values</c> (histograms of cost, latency and time to first token, see <see cref="LogHistogram"/>); days are
+/// made once closed. A call's user is its own or, as the raw queries have it, one from another span of its trace
+/// within a day: a user-bearing span that arrives late therefore also re-rolls the hours of its trace's calls.
 /// </remarks>
 internal sealed class RollupJob(IRollupStore store, RollupOptions options)
 {
@@ -59,7 +61,12 @@ internal sealed class RollupJob(IRollupStore store, RollupOptions options)
             from = first is { } f ? RollupTables.HourOf(f) : target;
         }
 
-        var redo = dirty.Where(h => h < from).Order().ToList();
+        var redo = dirty.Where(h => h < from).ToHashSet();
+        if (redo.Count > 0)
+        {
+            redo.UnionWith(await HoursOfTracesWithUsersAsync(s, redo.Order().ToList(), from).ConfigureAwait(false));
+        }
+
         var chunkEnd = from < target ? Min(target, from + Hour * Math.Max(1, options.MaxHoursPerRun)) : from;
         var hourRanges = Merge(redo.Select(h => (h, h + Hour)).Concat(chunkEnd > from ? [(from, chunkEnd)] : []));
         foreach (var (start, end) in hourRanges)
@@ -83,10 +90,6 @@ internal sealed class RollupJob(IRollupStore store, RollupOptions options)
         }
 
         days.UnionWith(redo.Select(RollupTables.DayOf));
-        if (redo.Count > 0)
-        {
-            days.UnionWith(await DaysOfTracesWithUsersAsync(s, redo, from).ConfigureAwait(false));
-        }
 
         days.RemoveWhere(d => d + Day > until);
         foreach (var (start, end) in Merge(days.Select(d => (d, d + Day))))
@@ -105,6 +108,26 @@ internal sealed class RollupJob(IRollupStore store, RollupOptions options)
 
     private async Task RollUpHoursAsync(Session s, DateTime start, DateTime end)
     {
+        await s.ExecuteAsync($"DELETE FROM rollup_users_hourly WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}").ConfigureAwait(false);
+        await s.ExecuteAsync($"""
+            INSERT INTO rollup_users_hourly (bucket, project, service_name, user_id, calls, input_tokens, output_tokens, cache_read_tokens, cost_usd)
+            WITH calls AS (
+                SELECT trace_id, start_time, project, service_name, user_id, input_tokens, output_tokens, cache_read_tokens, cost_usd
+                FROM spans
+                WHERE {ModelCalls} AND start_time >= {s.Add(start)} AND start_time < {s.Add(end)}
+            ),
+            trace_users AS (
+                SELECT trace_id, max(user_id) AS user_id
+                FROM spans
+                WHERE user_id IS NOT NULL AND start_time >= {s.Add(start - Day)} AND start_time < {s.Add(end + Day)}
+                GROUP BY trace_id
+            )
+            SELECT date_trunc('hour', c.start_time), c.project, c.service_name, coalesce(c.user_id, u.user_id), count(*),
+                   sum(c.input_tokens), sum(c.output_tokens), sum(c.cache_read_tokens), sum(c.cost_usd)
+            FROM calls c LEFT JOIN trace_users u ON u.trace_id = c.trace_id
+            GROUP BY 1, 2, 3, 4
+            """).ConfigureAwait(false);
+
         await s.ExecuteAsync($"DELETE FROM rollup_calls WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}").ConfigureAwait(false);
         await s.ExecuteAsync($"""
             INSERT INTO rollup_calls (bucket, project, service_name, llm_kind, provider, model, feature, is_error, spans,
@@ -132,24 +155,23 @@ internal sealed class RollupJob(IRollupStore store, RollupOptions options)
 
     private static async Task RollUpDaysAsync(Session s, DateTime start, DateTime end)
     {
+        // A day's users are the sum of its hours': the same trace users, so a period may mix days and hours.
         await s.ExecuteAsync($"DELETE FROM rollup_users WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}").ConfigureAwait(false);
         await s.ExecuteAsync($"""
             INSERT INTO rollup_users (bucket, project, service_name, user_id, calls, input_tokens, output_tokens, cache_read_tokens, cost_usd)
-            WITH calls AS (
-                SELECT trace_id, start_time, project, service_name, user_id, input_tokens, output_tokens, cache_read_tokens, cost_usd
-                FROM spans
-                WHERE {ModelCalls} AND start_time >= {s.Add(start)} AND start_time < {s.Add(end)}
-            ),
-            trace_users AS (
-                SELECT trace_id, max(user_id) AS user_id
-                FROM spans
-                WHERE user_id IS NOT NULL AND start_time >= {s.Add(start - Day)} AND start_time < {s.Add(end + Day)}
-                GROUP BY trace_id
-            )
-            SELECT date_trunc('day', c.start_time), c.project, c.service_name, coalesce(c.user_id, u.user_id), count(*),
-                   sum(c.input_tokens), sum(c.output_tokens), sum(c.cache_read_tokens), sum(c.cost_usd)
-            FROM calls c LEFT JOIN trace_users u ON u.trace_id = c.trace_id
+            SELECT date_trunc('day', bucket), project, service_name, user_id, sum(calls),
+                   sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cost_usd)
+            FROM rollup_users_hourly
+            WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}
             GROUP BY 1, 2, 3, 4
+            """).ConfigureAwait(false);
+        await s.ExecuteAsync($"DELETE FROM rollup_user_days WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}").ConfigureAwait(false);
+        await s.ExecuteAsync($"""
+            INSERT INTO rollup_user_days (bucket, user_id, calls, input_tokens, output_tokens, cache_read_tokens, cost_usd)
+            SELECT bucket, user_id, sum(calls), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cost_usd)
+            FROM rollup_users
+            WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}
+            GROUP BY 1, 2
             """).ConfigureAwait(false);
 
         await s.ExecuteAsync($"DELETE FROM rollup_values WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}").ConfigureAwait(false);
@@ -171,15 +193,15 @@ internal sealed class RollupJob(IRollupStore store, RollupOptions options)
     }
 
     /// <summary>
-    /// The days (before <paramref name="rolledUntil"/>) of model calls whose trace has a user-bearing span in a
+    /// The hours (before <paramref name="rolledUntil"/>) of model calls whose trace has a user-bearing span in a
     /// re-rolled hour: their user may have changed (typically a root span that arrived after its calls were rolled up).
     /// </summary>
-    private static async Task<IEnumerable<DateTime>> DaysOfTracesWithUsersAsync(Session s, List<DateTime> hours, DateTime rolledUntil)
+    private static async Task<IEnumerable<DateTime>> HoursOfTracesWithUsersAsync(Session s, List<DateTime> hours, DateTime rolledUntil)
     {
         var inHours = string.Join(" OR ", Merge(hours.Select(h => (h, h + Hour)))
             .Select(r => $"(u.start_time >= {s.Add(r.Start)} AND u.start_time < {s.Add(r.End)})"));
         return await s.ListAsync($"""
-            SELECT DISTINCT date_trunc('day', c.start_time)
+            SELECT DISTINCT date_trunc('hour', c.start_time)
             FROM spans c
             WHERE c.{ModelCalls} AND c.start_time >= {s.Add(hours[0] - Day)} AND c.start_time < {s.Add(Min(hours[^1] + Hour + Day, rolledUntil))}
               AND c.trace_id IN (SELECT u.trace_id FROM spans u WHERE u.user_id IS NOT NULL AND ({inHours}))

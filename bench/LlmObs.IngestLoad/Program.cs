@@ -136,7 +136,7 @@ internal static class LoadRunner
 
         await Task.WhenAll(Enumerable.Range(0, load.Senders).Select(sender => Task.Run(async () =>
         {
-            var random = new Random(sender);
+            var random = new Random(); // unseeded: a second run into the same PostgreSQL database must not repeat the first one's content
             var mine = latencies[sender] = [];
             var i = 0;
             while (stopwatch.Elapsed < end)

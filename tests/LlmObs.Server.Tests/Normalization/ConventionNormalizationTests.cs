@@ -60,6 +60,21 @@ public sealed class ConventionNormalizationTests
     }
 
     [Fact]
+    public void JSON_attributes_holding_half_a_surrogate_pair_are_read_as_absent_rather_than_failing_the_span()
+    {
+        // OTLP/JSON can carry "\ud800" alone; such a string cannot be transcoded to UTF-8 for parsing.
+        var view = Normalize(new ConventionSpan("retrieve")
+            .With("gen_ai.operation.name", "retrieval")
+            .With("gen_ai.retrieval.documents", "[{\"id\":\"a\ud800\",\"score\":0.5}]")
+            .With("langfuse.observation.type", "generation")
+            .With("langfuse.observation.usage_details", "{\"input\":\"\ud800\"}")
+            .With("langfuse.observation.cost_details", "{\"total\":\ud800}"));
+
+        Assert.Null(view.Documents);
+        Assert.Null(view.CostUsd);
+    }
+
+    [Fact]
     public void LlmObs_service_side_cost_without_the_parts_that_cost_nothing_reads_those_parts_as_zero()
     {
         var view = Normalize(new ConventionSpan("chat gpt-4o-mini")

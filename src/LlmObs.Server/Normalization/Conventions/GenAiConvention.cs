@@ -138,7 +138,7 @@ internal sealed class GenAiConvention : ILlmConvention
 
             return documents;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException) // half a surrogate pair cannot be transcoded to UTF-8
         {
             return null; // the raw attribute is still kept; a view without documents beats a failed ingest
         }

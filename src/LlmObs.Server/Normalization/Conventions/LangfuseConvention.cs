@@ -145,7 +145,7 @@ internal sealed class LangfuseConvention : ILlmConvention
 
             return numbers;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException) // half a surrogate pair cannot be transcoded to UTF-8
         {
             return null;
         }

@@ -191,6 +191,9 @@ internal sealed class BenchArgs
 
     /// <summary>Answer from the spans alone: no rollup job, no rollups read (the figures before rollups).</summary>
     public bool Raw { get; private set; }
+
+    /// <summary>Measure PostgreSQL only (the DuckDB file still gives the data and the period's end).</summary>
+    public bool PostgresOnly { get; private set; }
     public int Reps { get; private set; } = 5;
     public int PostgresReps { get; private set; } = 3;
     public int Warmup { get; private set; } = 1;
@@ -218,6 +221,7 @@ internal sealed class BenchArgs
                 case "--regenerate": o.Regenerate = true; break;
                 case "--generate-only": o.GenerateOnly = true; break;
                 case "--raw": o.Raw = true; break;
+                case "--postgres-only": o.PostgresOnly = true; break;
                 case "--reps": o.Reps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pg-reps": o.PostgresReps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": o.Warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;

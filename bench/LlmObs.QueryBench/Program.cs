@@ -120,6 +120,11 @@ if (options.Explain is not null || options.Sql is not null)
 var results = new List<Result>();
 await using (var store = OpenDuckDb(duckDirectory))
 {
+    if (options.PostgresOnly)
+    {
+        goto postgres;
+    }
+
     await store.StartAsync(CancellationToken.None);
     if (!options.Raw)
     {
@@ -131,6 +136,7 @@ await using (var store = OpenDuckDb(duckDirectory))
     await store.StopAsync(CancellationToken.None);
 }
 
+postgres:
 if (options.Postgres is { } conn)
 {
     await using var store = OpenPostgres(conn);

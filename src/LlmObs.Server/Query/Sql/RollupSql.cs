@@ -186,6 +186,55 @@ internal sealed class RollupSql(ISqlDialect dialect)
             """, p.Values);
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> traces whose first span in the filter's period starts at or after
+    /// <paramref name="since"/> (an hour start), newest first, as (trace id, first start): the traces with a span
+    /// from <paramref name="since"/> on, less those with an earlier span in the period, which <c>trace_index</c>
+    /// tells for the rolled-up hours and the spans for the others. Every trace it leaves out starts before
+    /// <paramref name="since"/>, so when it returns <paramref name="count"/> traces they are the newest of the period.
+    /// </summary>
+    public SqlStatement NewestTraces(SpanFilter filter, DateTime since, RollupCoverage coverage, int count)
+    {
+        var p = new SqlParameters(dialect);
+        var from = filter.From is { } f ? f : DateTime.MinValue;
+        var to = filter.To is { } t ? $" AND s.start_time < {p.Add(t)}" : "";
+        var indexed = new List<string>();
+        var indexEnd = since < coverage.RolledUntil ? since : coverage.RolledUntil;
+        if (from != DateTime.MinValue) indexed.Add($"t.hour >= {p.Add(RollupTables.HourOf(from))} AND t.last_start >= {p.Add(from)}");
+        indexed.Add($"t.hour < {p.Add(indexEnd)}");
+        var dirty = coverage.DirtyHours.Where(h => h + RollupCoverage.Hour > from && h < indexEnd).Order().ToList();
+        if (dirty.Count > 0) indexed.Add($"t.hour NOT IN ({string.Join(", ", dirty.Select(h => p.Add(h)))})");
+
+        // What trace_index does not hold: the hours not rolled up yet and the dirty ones, cut to [from, since).
+        var raw = dirty.Select(h => new TimeRange(h < from ? from : h, h + RollupCoverage.Hour > since ? since : h + RollupCoverage.Hour)).ToList();
+        if (coverage.RolledUntil < since)
+        {
+            raw.Add(new TimeRange(coverage.RolledUntil < from ? from : coverage.RolledUntil, since));
+        }
+
+        var earlier = raw.Where(r => r.End > r.Start).Select(r => $"""
+            SELECT s.trace_id FROM spans s WHERE {Range("s.start_time", r, p)} AND s.trace_id IN (SELECT trace_id FROM candidates)
+            """).Prepend($"""
+            SELECT t.trace_id FROM trace_index t WHERE {string.Join(" AND ", indexed)} AND t.trace_id IN (SELECT trace_id FROM candidates)
+            """);
+        return new SqlStatement($"""
+            WITH candidates AS (
+                SELECT s.trace_id, min(s.start_time) AS first_start
+                FROM spans s
+                WHERE s.start_time >= {p.Add(since)}{to}
+                GROUP BY s.trace_id
+            ),
+            earlier AS (
+            {string.Join("\nUNION ALL\n", earlier)}
+            )
+            SELECT trace_id, first_start
+            FROM candidates
+            WHERE trace_id NOT IN (SELECT trace_id FROM earlier)
+            ORDER BY first_start DESC, trace_id
+            LIMIT {p.Add(count)}
+            """, p.Values);
+    }
+
     private static string Column(RollupMetric metric) => metric switch
     {
         RollupMetric.Cost => "s.cost_usd",

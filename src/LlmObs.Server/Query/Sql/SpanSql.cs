@@ -18,7 +18,13 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
 
     private const string TtftKey = "gen_ai.response.time_to_first_chunk";
 
-    public SqlStatement Traces(SpanFilter filter, PageRequest page)
+    /// <param name="filter">The filter.</param>
+    /// <param name="page">The page.</param>
+    /// <param name="only">
+    /// When set, the traces of the page, already found (<see cref="RollupSql.NewestTraces"/>), with the earliest
+    /// start among them: only their spans from then on are read, and the page is all of the rows.
+    /// </param>
+    public SqlStatement Traces(SpanFilter filter, PageRequest page, (IReadOnlyList<string> Ids, DateTime Since)? only = null)
     {
         var p = new SqlParameters(dialect);
         var d = dialect;
@@ -51,11 +57,11 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
                    bool_or(s.status_code = 2) AS has_error,
                    max({User("s")}) AS user_id
             FROM spans s
-            WHERE {TimeRange(filter, p, "s")}
+            WHERE {TimeRange(filter, p, "s")}{(only is var (ids, since) ? $" AND s.start_time >= {p.Add(AsUtc(since))} AND s.trace_id IN ({string.Join(", ", ids.Select(p.Add))})" : "")}
             GROUP BY s.trace_id
             {(having.Count == 0 ? "" : "HAVING " + string.Join(" AND ", having))}
             ORDER BY start_time DESC, s.trace_id
-            LIMIT {p.Add(page.SafeLimit + 1)} OFFSET {p.Add(page.SafeOffset)}
+            {(only is null ? $"LIMIT {p.Add(page.SafeLimit + 1)} OFFSET {p.Add(page.SafeOffset)}" : "")}
             """;
         return new SqlStatement(sql, p.Values);
     }

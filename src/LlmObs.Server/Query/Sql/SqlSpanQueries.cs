@@ -17,10 +17,45 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollup
 
     public async Task<Page<TraceRow>> ListTracesAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken)
     {
-        var rows = await ReadAsync((await SqlAsync(cancellationToken)).Traces(filter, page), r => new TraceRow(
+        var sql = await SqlAsync(cancellationToken);
+        var newest = await NewestTracesAsync(filter, page, cancellationToken);
+        var statement = newest is { Count: 0 } ? null : sql.Traces(filter, page, newest is null ? null : (newest.Select(t => t.Id).ToList(), newest.Min(t => t.Start)));
+        var rows = statement is null ? [] : await ReadAsync(statement, r => new TraceRow(
             r.GetString(0), r.GetString(1), r.GetString(2), Utc(r, 3), Double(r, 4) ?? 0, Long(r, 5) ?? 0, Long(r, 6) ?? 0,
             Long(r, 7) ?? 0, Long(r, 8) ?? 0, Long(r, 9) ?? 0, Double(r, 10) ?? 0, r.GetBoolean(11), String(r, 12)), cancellationToken);
         return ToPage(rows, page);
+    }
+
+    /// <summary>
+    /// The traces of the page when the filter is a period alone (the traces page as it opens): found in the period's
+    /// last hour, then the last 6, 36, 216 hours, until the page is full (<see cref="RollupSql.NewestTraces"/>), instead
+    /// of grouping every span of the period by trace to sort them. Null when that does not apply or does not fill the page.
+    /// </summary>
+    private async Task<List<(string Id, DateTime Start)>?> NewestTracesAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken)
+    {
+        if (filter with { From = null, To = null } != new SpanFilter() || await CoverageAsync(cancellationToken) is not { } coverage)
+        {
+            return null;
+        }
+
+        var wanted = page.SafeOffset + page.SafeLimit + 1;
+        var end = RollupTables.HourOf(filter.To ?? DateTime.UtcNow) + RollupCoverage.Hour;
+        foreach (var hours in (int[])[1, 6, 36, 216])
+        {
+            var since = end - TimeSpan.FromHours(hours);
+            if (filter.From is { } from && since <= from)
+            {
+                return null;
+            }
+
+            var found = await ReadAsync(Rollups.NewestTraces(filter, since, coverage, wanted), r => (r.GetString(0), Utc(r, 1)), cancellationToken);
+            if (found.Count == wanted)
+            {
+                return found.Skip(page.SafeOffset).ToList();
+            }
+        }
+
+        return null;
     }
 
     public async Task<Page<LlmCallRow>> ListCallsAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken) =>
@@ -165,7 +200,19 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollup
     private async Task<RollupPlan?> PlanAsync(SpanFilter filter, RollupSql.Source rollup, CancellationToken cancellationToken)
     {
         await SqlAsync(cancellationToken).ConfigureAwait(false);
-        if (!useRollups || !_hasRollups || !RollupSql.CanAnswer(filter, rollup))
+        if (!RollupSql.CanAnswer(filter, rollup) || await CoverageAsync(cancellationToken) is not { } coverage)
+        {
+            return null;
+        }
+
+        return rollup == RollupSql.Source.Users ? coverage.PlanDaysThenHours(filter) : coverage.Plan(filter, RollupSql.Grain(rollup));
+    }
+
+    /// <summary>What the rollups hold now; null when there are none (or they are not to be used).</summary>
+    private async Task<RollupCoverage?> CoverageAsync(CancellationToken cancellationToken)
+    {
+        await SqlAsync(cancellationToken).ConfigureAwait(false);
+        if (!useRollups || !_hasRollups)
         {
             return null;
         }
@@ -181,8 +228,7 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollup
         }
 
         var dirty = rows.Where(row => row.Dirty && row.Hour < rolledUntil).Select(row => row.Hour!.Value).ToHashSet();
-        var coverage = new RollupCoverage(rolledUntil, dirty);
-        return rollup == RollupSql.Source.Users ? coverage.PlanDaysThenHours(filter) : coverage.Plan(filter, RollupSql.Grain(rollup));
+        return new RollupCoverage(rolledUntil, dirty);
     }
 
     /// <summary>Reads <see cref="RollupSql.Histogram"/>'s rows into one sorted histogram per (model, metric).</summary>

@@ -396,7 +396,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             var removed = Convert.ToInt64(count.ExecuteScalar());
             DuckDbSchema.Execute(_connection, "DELETE FROM spans");
             DuckDbSchema.Execute(_connection, "DELETE FROM content");
-            foreach (var sql in RollupTables.ClearSql(traceIndex: true))
+            foreach (var sql in RollupTables.ClearSql())
             {
                 DuckDbSchema.Execute(_connection, sql);
             }
@@ -539,7 +539,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             content.ExecuteNonQuery();
         }
 
-        foreach (var sql in RollupTables.DeleteBeforeSql("$before", traceIndex: true))
+        foreach (var sql in RollupTables.DeleteBeforeSql("$before"))
         {
             using var rollups = _connection.CreateCommand();
             rollups.CommandText = sql;

@@ -166,6 +166,18 @@ internal static class PostgresSchema
             SELECT bucket, user_id, sum(calls), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cost_usd)
             FROM rollup_users GROUP BY 1, 2;
             """),
+        // trace-by-id has the primary key; the traces list reads which hours a trace has spans in from here.
+        // Emptying rollup_state makes the rollup service roll everything up again, filling it.
+        (8, "trace_index: the hours each trace has spans in", """
+            CREATE TABLE trace_index (
+                hour        timestamptz      NOT NULL,
+                trace_id    text COLLATE "C" NOT NULL,
+                first_start timestamptz      NOT NULL,
+                last_start  timestamptz      NOT NULL
+            );
+            CREATE INDEX trace_index_hour ON trace_index (hour);
+            DELETE FROM rollup_state;
+            """),
     ];
 
 

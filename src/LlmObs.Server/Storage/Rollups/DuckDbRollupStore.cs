@@ -11,8 +11,6 @@ internal sealed class DuckDbRollupStore(DuckDbSpanStore store) : IRollupStore
 {
     public ISqlDialect Dialect => DuckDbDialect.Instance;
 
-    public bool KeepsTraceIndex => true;
-
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
         store.RunOnWriterAsync(async connection =>
         {

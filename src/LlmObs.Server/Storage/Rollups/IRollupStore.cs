@@ -8,9 +8,6 @@ internal interface IRollupStore
 {
     ISqlDialect Dialect { get; }
 
-    /// <summary>Whether the engine keeps <c>trace_index</c> (DuckDB: trace-by-id has no key to use otherwise).</summary>
-    bool KeepsTraceIndex { get; }
-
     /// <summary>
     /// Runs <paramref name="work"/> with a connection and an open transaction that it commits. DuckDB runs it on the
     /// store's writer, between batches, so rollups, late spans, retention and clear never interleave; PostgreSQL

@@ -27,8 +27,6 @@ internal sealed class PostgresRollupStore : IRollupStore, IAsyncDisposable
 
     public ISqlDialect Dialect => PostgresDialect.Instance;
 
-    public bool KeepsTraceIndex => false;
-
     public async Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

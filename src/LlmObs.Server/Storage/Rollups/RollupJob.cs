@@ -140,17 +140,14 @@ internal sealed class RollupJob(IRollupStore store, RollupOptions options)
             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
             """).ConfigureAwait(false);
 
-        if (store.KeepsTraceIndex)
-        {
-            await s.ExecuteAsync($"DELETE FROM trace_index WHERE hour >= {s.Add(start)} AND hour < {s.Add(end)}").ConfigureAwait(false);
-            await s.ExecuteAsync($"""
-                INSERT INTO trace_index (hour, trace_id, first_start, last_start)
-                SELECT date_trunc('hour', start_time), trace_id, min(start_time), max(start_time)
-                FROM spans
-                WHERE start_time >= {s.Add(start)} AND start_time < {s.Add(end)}
-                GROUP BY 1, 2
-                """).ConfigureAwait(false);
-        }
+        await s.ExecuteAsync($"DELETE FROM trace_index WHERE hour >= {s.Add(start)} AND hour < {s.Add(end)}").ConfigureAwait(false);
+        await s.ExecuteAsync($"""
+            INSERT INTO trace_index (hour, trace_id, first_start, last_start)
+            SELECT date_trunc('hour', start_time), trace_id, min(start_time), max(start_time)
+            FROM spans
+            WHERE start_time >= {s.Add(start)} AND start_time < {s.Add(end)}
+            GROUP BY 1, 2
+            """).ConfigureAwait(false);
     }
 
     private static async Task RollUpDaysAsync(Session s, DateTime start, DateTime end)

@@ -10,22 +10,19 @@ internal static class RollupTables
     /// <summary>Tables whose rows are keyed by a bucket start (hourly or daily), and the name of that column.</summary>
     public static readonly (string Table, string Column)[] Bucketed =
     [
-        ("rollup_calls", "bucket"), ("rollup_users", "bucket"), ("rollup_users_hourly", "bucket"), ("rollup_user_days", "bucket"), ("rollup_values", "bucket"), ("rollup_dirty", "hour"),
+        ("rollup_calls", "bucket"), ("rollup_users", "bucket"), ("rollup_users_hourly", "bucket"), ("rollup_user_days", "bucket"), ("rollup_values", "bucket"), ("rollup_dirty", "hour"), ("trace_index", "hour"),
     ];
 
     /// <summary>Statements that empty every rollup table (the store is being cleared).</summary>
-    public static IEnumerable<string> ClearSql(bool traceIndex) =>
-        Bucketed.Select(t => $"DELETE FROM {t.Table}")
-            .Append("DELETE FROM rollup_state")
-            .Concat(traceIndex ? ["DELETE FROM trace_index"] : []);
+    public static IEnumerable<string> ClearSql() =>
+        Bucketed.Select(t => $"DELETE FROM {t.Table}").Append("DELETE FROM rollup_state");
 
     /// <summary>
     /// Statements that delete rollup rows of buckets before <paramref name="placeholder"/> (spans before it were removed),
     /// and mark the first hour kept dirty: its day's calls may have taken their user from a span that is gone now.
     /// </summary>
-    public static IEnumerable<string> DeleteBeforeSql(string placeholder, bool traceIndex) =>
+    public static IEnumerable<string> DeleteBeforeSql(string placeholder) =>
         Bucketed.Select(t => $"DELETE FROM {t.Table} WHERE {t.Column} < {placeholder}")
-            .Concat(traceIndex ? [$"DELETE FROM trace_index WHERE hour < {placeholder}"] : [])
             .Append($"INSERT INTO rollup_dirty (hour) VALUES ({placeholder})");
 
     /// <summary>

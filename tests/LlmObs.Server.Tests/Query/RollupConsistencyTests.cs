@@ -259,6 +259,8 @@ public abstract class RollupConsistencyTests
                 ["tokens per hour"] = await q.TokensOverTimeAsync(filter, TimeBucket.Hour, Ct),
                 ["tokens per day"] = await q.TokensOverTimeAsync(filter, TimeBucket.Day, Ct),
                 ["facets"] = await q.FacetsAsync(filter, Ct),
+                ["top calls"] = await q.TopCallsAsync(filter, 10, Ct),
+                ["top call"] = await q.TopCallsAsync(filter, 1, Ct),
             };
             if (!skipUsers)
             {

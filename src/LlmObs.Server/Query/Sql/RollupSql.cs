@@ -235,6 +235,20 @@ internal sealed class RollupSql(ISqlDialect dialect)
             """, p.Values);
     }
 
+    /// <summary>The rolled-up days' cost bins of priced calls, most expensive first, as (calls, least cost in the bin).</summary>
+    public SqlStatement CostBinsFromTop(SpanFilter filter, RollupPlan plan)
+    {
+        var p = new SqlParameters(dialect);
+        return new SqlStatement($"""
+            SELECT sum(r.n)::BIGINT, min(r.min_value)
+            FROM rollup_values r
+            WHERE ({Ranges("r.bucket", plan.Rolled, p)}) AND r.{ModelCalls} AND r.metric = {(int)RollupMetric.Cost}{Dimensions(filter, p, "r", rollup: true)}
+            GROUP BY r.bin
+            ORDER BY r.bin DESC
+            LIMIT 200
+            """, p.Values);
+    }
+
     private static string Column(RollupMetric metric) => metric switch
     {
         RollupMetric.Cost => "s.cost_usd",
@@ -325,6 +339,7 @@ internal sealed class RollupSql(ISqlDialect dialect)
                 SELECT u.trace_id, u.user_id
                 FROM spans u
                 WHERE {Range("u.start_time", new TimeRange(range.Start, range.End), p)} AND u.user_id IS NOT NULL
+                  AND u.trace_id IN (SELECT trace_id FROM raw_calls)
                 """);
         var resolved = "coalesce(c.user_id, tu.user_id)";
         edges.Add($"""

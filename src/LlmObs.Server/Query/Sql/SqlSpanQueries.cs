@@ -61,8 +61,27 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollup
     public async Task<Page<LlmCallRow>> ListCallsAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken) =>
         ToPage(await ReadAsync((await SqlAsync(cancellationToken)).Calls(filter, page), ReadCall, cancellationToken), page);
 
-    public async Task<IReadOnlyList<LlmCallRow>> TopCallsAsync(SpanFilter filter, int limit, CancellationToken cancellationToken) =>
-        await ReadAsync((await SqlAsync(cancellationToken)).TopCalls(filter, limit), ReadCall, cancellationToken);
+    public async Task<IReadOnlyList<LlmCallRow>> TopCallsAsync(SpanFilter filter, int limit, CancellationToken cancellationToken)
+    {
+        // The rolled-up days' cost histograms tell a cost that at least `limit` calls of the period reach: the top
+        // calls are among the calls that cost as much, and DuckDB's zone maps skip the row groups where none does.
+        var sql = await SqlAsync(cancellationToken);
+        if (await PlanAsync(filter, RollupSql.Source.Values, cancellationToken) is { } plan)
+        {
+            var bins = await ReadAsync(Rollups.CostBinsFromTop(filter, plan), r => (Count: Long(r, 0) ?? 0, Min: Double(r, 1) ?? 0), cancellationToken);
+            long calls = 0;
+            foreach (var (count, min) in bins)
+            {
+                if ((calls += count) >= Math.Clamp(limit, 1, 100))
+                {
+                    filter = filter with { MinCostUsd = min };
+                    break;
+                }
+            }
+        }
+
+        return await ReadAsync(sql.TopCalls(filter, limit), ReadCall, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<DailyCost>> CostPerDayAsync(SpanFilter filter, CostDimension by, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using LlmObs.Server.Forwarding;
 using LlmObs.Server.Ingest;
 using LlmObs.Server.Otlp.Http;
+using LlmObs.Server.Redaction;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
@@ -66,11 +67,13 @@ internal static class OtlpHttpEndpoints
             return;
         }
 
-        // Downstream always gets protobuf: the bytes as sent when they were protobuf, re-encoded when they were JSON.
+        // Downstream always gets protobuf: the bytes as sent when they were protobuf, re-encoded when they were JSON
+        // or when LlmObs:Redaction changed content sent as GenAI log events.
         var forwarder = services.GetRequiredService<OtlpForwarder>();
         if (forwarder.Enabled)
         {
-            forwarder.Enqueue(signal, body.Encoding == OtlpEncoding.Protobuf ? body.Bytes : request.ToByteArray());
+            var redacted = request is ExportLogsServiceRequest logs && services.GetRequiredService<IngestRedactor>().Redact(logs);
+            forwarder.Enqueue(signal, body.Encoding == OtlpEncoding.Protobuf && !redacted ? body.Bytes : request.ToByteArray());
         }
 
         await OtlpHttpResponses.WriteMessageAsync(context, body.Encoding, emptyResponse);

@@ -2,8 +2,10 @@ using System.Globalization;
 using Google.Protobuf.Collections;
 using LlmObs.Redaction;
 using LlmObs.Semantics;
+using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Logs.V1;
 using OpenTelemetry.Proto.Trace.V1;
 
 namespace LlmObs.Server.Redaction;
@@ -80,6 +82,77 @@ internal sealed class IngestRedactor
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Redacts the GenAI events of a logs export in place, before it is forwarded: instrumentations that send content as
+    /// log records (<c>gen_ai.user.message</c>, <c>gen_ai.choice</c>… with the message in the body, as OpenTelemetry's
+    /// Python GenAI instrumentations do) get the same treatment as span content. Other log records keep their body;
+    /// their content-named attributes and raw user ids are treated as on spans. True when anything changed.
+    /// </summary>
+    public bool Redact(ExportLogsServiceRequest request)
+    {
+        if (_mode == ContentMode.Raw)
+        {
+            return false;
+        }
+
+        var changed = false;
+        foreach (var resourceLogs in request.ResourceLogs)
+        {
+            foreach (var scopeLogs in resourceLogs.ScopeLogs)
+            {
+                foreach (var record in scopeLogs.LogRecords)
+                {
+                    changed |= Redact(record);
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    private bool Redact(LogRecord record)
+    {
+        var eventName = record.EventName;
+        if (eventName.Length == 0)
+        {
+            // Before event_name was a field, the event API put the name in an attribute.
+            foreach (var attribute in record.Attributes)
+            {
+                if (attribute.Key == "event.name" && attribute.Value?.ValueCase == AnyValue.ValueOneofCase.StringValue)
+                {
+                    eventName = attribute.Value.StringValue;
+                }
+            }
+        }
+
+        var replaced = 0;
+        var removed = false;
+        if (eventName.StartsWith("gen_ai.", StringComparison.Ordinal) && record.Body is { ValueCase: not AnyValue.ValueOneofCase.None } body)
+        {
+            if (_pii is null)
+            {
+                record.Body = null;
+                removed = true;
+            }
+            else
+            {
+                replaced += RedactValue(body, _pii);
+            }
+        }
+
+        if (record.Attributes.Count > 0)
+        {
+            removed |= Apply(record.Attributes, eventName, ref replaced);
+        }
+
+        if (replaced > 0)
+        {
+            SetRedactedCount(record.Attributes, replaced);
+        }
+
+        return replaced > 0 || removed;
     }
 
     private bool Redact(Span span)

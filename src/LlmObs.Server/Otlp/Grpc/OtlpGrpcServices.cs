@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using LlmObs.Server.Forwarding;
 using LlmObs.Server.Ingest;
+using LlmObs.Server.Redaction;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
@@ -33,11 +34,16 @@ internal sealed class TraceGrpcService(TraceIngestPipeline pipeline) : TraceServ
     }
 }
 
-/// <summary>OTLP/gRPC <c>LogsService.Export</c>: parsed by gRPC itself (malformed messages never get here) and forwarded.</summary>
-internal sealed class LogsGrpcService(OtlpForwarder forwarder) : LogsService.LogsServiceBase
+/// <summary>OTLP/gRPC <c>LogsService.Export</c>: parsed by gRPC itself (malformed messages never get here), redacted as LlmObs:Redaction says, and forwarded.</summary>
+internal sealed class LogsGrpcService(OtlpForwarder forwarder, IngestRedactor redactor) : LogsService.LogsServiceBase
 {
     public override Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
     {
+        if (forwarder.Enabled)
+        {
+            redactor.Redact(request);
+        }
+
         ForwardedSignal.Enqueue(forwarder, OtlpSignal.Logs, request);
         return Task.FromResult(new ExportLogsServiceResponse());
     }

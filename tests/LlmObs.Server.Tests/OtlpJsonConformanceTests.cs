@@ -80,6 +80,7 @@ public sealed class OtlpJsonConformanceTests(ServerFixture fixture) : IClassFixt
     [InlineData("{ \"resourceSpans\": \"many\" }", "wrong type")]
     [InlineData("{ \"resourceSpans\": [{ \"scopeSpans\": [{ \"spans\": [{ \"kind\": { \"value\": 2 } }] }] }] }", "enum as an object")]
     [InlineData("{ \"resourceSpans\": [{ \"scopeSpans\": [{ \"spans\": [{ \"startTimeUnixNano\": \"yesterday\" }] }] }] }", "non-numeric int64")]
+    [InlineData("{ \"resourceSpans\": [{ \"scopeSpans\": [{ \"spans\": [{ \"traceId\": \"5b8efff798038103d269b633813fc60c\", \"spanId\": \"eee19b7ec3c1b174\", \"name\": \"half \\ud83d a pair\" }] }] }] }", "a string with half a surrogate pair, which UTF-8 cannot carry")]
     public async Task Malformed_json_is_rejected_with_400_and_a_json_google_rpc_Status(string json, string because)
     {
         using var response = await Server.PostJsonAsync("/v1/traces", json);

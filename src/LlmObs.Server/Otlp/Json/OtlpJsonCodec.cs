@@ -41,8 +41,20 @@ internal static class OtlpJsonCodec
             throw new OtlpDecodeException($"The body is a JSON {root.GetValueKind()}, not an OTLP export request object.");
         }
 
-        RewriteIds(root, HexToBase64);
-        return Parser.Parse(root.ToJsonString(), descriptor);
+        string rewritten;
+        try
+        {
+            RewriteIds(root, HexToBase64);
+            rewritten = root.ToJsonString();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Strings are read lazily: an escape of half a surrogate pair ("\ud83d" alone) is valid JSON syntax but
+            // no Unicode text, and OTLP strings must be valid UTF-8.
+            throw new OtlpDecodeException($"The body holds a string that is not valid Unicode text: {ex.Message}", ex);
+        }
+
+        return Parser.Parse(rewritten, descriptor);
     }
 
     public static byte[] Format(IMessage message)

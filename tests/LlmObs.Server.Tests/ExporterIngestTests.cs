@@ -87,6 +87,26 @@ public sealed class ExporterIngestTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_call_that_carries_only_LlmObs_hashed_user_counts_for_that_user()
+    {
+        // What UseLlmTracing exports under LlmObsContext.Begin(userId: …): the keyed hash, never the id.
+        const string userHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        var service = UniqueServiceName();
+        using var exporter = new ExportedTelemetry(Server, service);
+
+        exporter.TraceRagRequest(chatAttributes: [.. MeaiChatAttributes(), new("user.hash", userHash)]);
+
+        var ct = TestContext.Current.CancellationToken;
+        using var calls = JsonDocument.Parse(await Server.Client.GetStringAsync($"/api/calls?service={service}&user={userHash}", ct));
+        var call = Assert.Single(calls.RootElement.GetProperty("items").EnumerateArray());
+        Assert.Equal(userHash, call.GetProperty("user").GetString());
+        using var byUser = JsonDocument.Parse(await Server.Client.GetStringAsync($"/api/aggregates/cost-by?by=user&service={service}", ct));
+        var group = Assert.Single(byUser.RootElement.EnumerateArray());
+        Assert.Equal(userHash, group.GetProperty("key").GetString());
+        Assert.Equal(1, group.GetProperty("calls").GetInt64());
+    }
+
+    [Fact]
     public async Task Trace_list_shows_the_root_span_and_sums_the_tokens_and_cost_of_its_llm_calls()
     {
         var service = UniqueServiceName();

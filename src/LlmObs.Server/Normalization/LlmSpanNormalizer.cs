@@ -53,7 +53,7 @@ internal sealed class LlmSpanNormalizer(PriceCatalog catalog)
         // A span of no known operation but with a model or tokens is a model call under an older or partial naming.
         draft.Kind ??= draft.Model is not null || draft.HasTokens ? SpanKinds.Llm : SpanKinds.Other;
         ReadLlmObsAttributes(attributes, draft);
-        draft.User ??= attributes.String("user.id") ?? attributes.String("enduser.id");
+        draft.User ??= attributes.String("user.id") ?? attributes.String("enduser.id") ?? attributes.String(LlmObsAttributes.UserHash);
         draft.Session ??= attributes.String("session.id");
         draft.Failed |= span.Status?.Code == Status.Types.StatusCode.Error;
         Price(draft);

@@ -10,8 +10,11 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
 {
     private const string ModelCalls = "s.llm_kind IN ('llm', 'embedding')";
 
-    /// <summary>The attributes where services put the end user (OpenTelemetry's <c>user.id</c>, the older <c>enduser.id</c>).</summary>
-    private static readonly string[] UserKeys = ["user.id", "enduser.id"];
+    /// <summary>
+    /// The attributes where services put the end user: OpenTelemetry's <c>user.id</c>, the older <c>enduser.id</c>, and
+    /// <c>user.hash</c>, the keyed hash LlmObs's own services export instead of the id.
+    /// </summary>
+    private static readonly string[] UserKeys = ["user.id", "enduser.id", "user.hash"];
 
     /// <summary>Resource attributes naming a project when the store has no <c>project</c> column.</summary>
     private static readonly string[] ProjectKeys = ["llmobs.project", "openinference.project.name"];
@@ -405,7 +408,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     /// the JSON is parsed only when it mentions the key.
     /// </summary>
     public static (string UserId, string TtftMs) QueryColumnExpressions(ISqlDialect dialect, string attributes) => (
-        $"CASE WHEN {dialect.ContainsText(attributes, "user.id")} THEN {UserExpression(dialect, attributes)} END",
+        $"CASE WHEN {dialect.ContainsText(attributes, "user.id")} OR {dialect.ContainsText(attributes, "user.hash")} THEN {UserExpression(dialect, attributes)} END",
         $"CASE WHEN {dialect.ContainsText(attributes, "time_to_first_chunk")} THEN {TtftExpression(dialect, attributes)} END");
 
     private string Project(string alias) => schema.HasProjectColumn

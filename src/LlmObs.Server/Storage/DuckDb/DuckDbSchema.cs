@@ -162,6 +162,11 @@ internal static class DuckDbSchema
             SELECT bucket, user_id, sum(calls), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cost_usd)
             FROM rollup_users GROUP BY 1, 2 ORDER BY 1;
             """),
+        (9, "the user of spans that carry only LlmObs's user.hash", $"""
+            INSERT INTO rollup_dirty SELECT DISTINCT date_trunc('hour', start_time) FROM spans
+            WHERE user_id IS NULL AND contains(attributes, 'user.hash');
+            UPDATE spans SET user_id = {QueryColumns.UserId} WHERE user_id IS NULL AND contains(attributes, 'user.hash');
+            """),
     ];
 
 

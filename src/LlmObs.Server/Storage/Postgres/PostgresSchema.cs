@@ -178,6 +178,11 @@ internal static class PostgresSchema
             CREATE INDEX trace_index_hour ON trace_index (hour);
             DELETE FROM rollup_state;
             """),
+        (9, "the user of spans that carry only LlmObs's user.hash", $"""
+            INSERT INTO rollup_dirty (hour) SELECT DISTINCT date_trunc('hour', start_time, 'UTC') FROM spans
+            WHERE user_id IS NULL AND strpos(attributes, 'user.hash') > 0;
+            UPDATE spans SET user_id = {QueryColumns.UserId} WHERE user_id IS NULL AND strpos(attributes, 'user.hash') > 0;
+            """),
     ];
 
 

@@ -160,11 +160,13 @@ internal sealed class RollupSql(ISqlDialect dialect)
             FROM rollup_values r
             WHERE ({Ranges("r.bucket", plan.Rolled, p)}) AND r.{kind} AND r.metric IN ({string.Join(", ", metrics.Select(m => (int)m))}){Dimensions(filter, p, "r", rollup: true)}
             """;
-        var raw = plan.Raw.SelectMany(range => metrics.Select(metric => $"""
-            SELECT s.model, {(int)metric} AS metric, {Column(metric)} AS v
-            FROM spans s
-            WHERE {Range("s.start_time", range, p)} AND s.{kind} AND {Column(metric)} IS NOT NULL{Dimensions(filter, p, "s", rollup: false)}
-            """)).ToList();
+        // One scan per range whatever the metrics: each span gives a row per metric (PostgreSQL reads whole rows).
+        var values = string.Join(", ", metrics.Select(metric => $"({(int)metric}, {Column(metric)})"));
+        var raw = plan.Raw.Select(range => $"""
+            SELECT s.model, m.metric, m.v
+            FROM spans s CROSS JOIN LATERAL (VALUES {values}) AS m(metric, v)
+            WHERE {Range("s.start_time", range, p)} AND s.{kind} AND m.v IS NOT NULL{Dimensions(filter, p, "s", rollup: false)}
+            """).ToList();
         var rawPart = raw.Count == 0 ? "" : $"""
 
             UNION ALL

@@ -2,7 +2,7 @@ namespace LlmObs.Playground.RagApi.Answering;
 
 /// <summary>The body of <c>POST /ask</c> and <c>POST /ask/stream</c>.</summary>
 /// <param name="Question">What the employee asks; required, at most 2,000 characters.</param>
-/// <param name="UserId">Who asks, recorded on the request span as <c>user.id</c>; optional.</param>
+/// <param name="UserId">Who asks, recorded on every LLM span as its keyed hash (<c>user.hash</c>); optional.</param>
 public sealed record AskRequest(string? Question, string? UserId);
 
 /// <summary>The answer of <c>POST /ask</c>.</summary>

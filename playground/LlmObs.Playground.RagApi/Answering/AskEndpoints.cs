@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using LlmObs.Context;
 using LlmObs.Playground.RagApi.Retrieval;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
@@ -31,7 +32,7 @@ internal static class AskEndpoints
         }
 
         var question = request!.Question!.Trim();
-        TagUser(request.UserId);
+        using var user = LlmObsContext.Begin(userId: request.UserId); // exported only as its keyed hash
         try
         {
             var documents = await assistant.RetrieveAsync(question, cancellationToken);
@@ -57,7 +58,7 @@ internal static class AskEndpoints
         }
 
         var question = request!.Question!.Trim();
-        TagUser(request.UserId);
+        using var user = LlmObsContext.Begin(userId: request.UserId); // exported only as its keyed hash
 
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         try
@@ -160,14 +161,6 @@ internal static class AskEndpoints
             statusCode: StatusCodes.Status502BadGateway, title: "The model provider failed.", detail: exception.Message),
         _ => null,
     };
-
-    private static void TagUser(string? userId)
-    {
-        if (!string.IsNullOrWhiteSpace(userId))
-        {
-            Activity.Current?.SetTag("user.id", userId);
-        }
-    }
 
     private static string? CurrentTraceId() => Activity.Current?.TraceId.ToHexString();
 

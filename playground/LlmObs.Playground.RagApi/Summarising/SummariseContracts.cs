@@ -4,7 +4,7 @@ namespace LlmObs.Playground.RagApi.Summarising;
 
 /// <summary>The body of <c>POST /summarise</c>.</summary>
 /// <param name="Ticket">The support ticket's text (customer's message and notes); required, at most 8,000 characters.</param>
-/// <param name="UserId">The agent who asks, recorded on the request span as <c>user.id</c>; optional.</param>
+/// <param name="UserId">The agent who asks, recorded on every LLM span as its keyed hash (<c>user.hash</c>); optional.</param>
 public sealed record SummariseRequest(string? Ticket, string? UserId);
 
 /// <summary>The answer of <c>POST /summarise</c>.</summary>

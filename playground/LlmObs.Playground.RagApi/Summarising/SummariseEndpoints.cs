@@ -47,13 +47,9 @@ internal static class SummariseEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (!string.IsNullOrWhiteSpace(request!.UserId))
-        {
-            Activity.Current?.SetTag("user.id", request.UserId);
-        }
-
-        // Every LLM and retrieval span of this request (embedding, retrieval, chat) is this feature's.
-        using var scope = LlmObsContext.Begin(feature: Feature);
+        // Every LLM and retrieval span of this request (embedding, retrieval, chat) is this feature's and this user's
+        // (exported only as the user id's keyed hash).
+        using var scope = LlmObsContext.Begin(feature: Feature, userId: request!.UserId);
         var ticket = request.Ticket!.Trim();
         try
         {

@@ -165,7 +165,30 @@ public abstract class SpanStoreContractTests
         // ... and once: prompt, completion and a's events are three blobs for the two spans.
         Assert.Equal(3L, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM content")));
         Assert.True(Convert.ToInt64(await harness.ScalarAsync("SELECT CAST(sum(length) AS BIGINT) FROM content")) > 7000);
+        // ... as text only (the engine compresses it): no second, Brotli copy.
+        Assert.Equal(0L, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM content WHERE data IS NOT NULL OR text IS NULL")));
         Assert.Single(await store.ListTracesAsync(new TraceListQuery(Service: "svc", Limit: 1), Ct));
+    }
+
+    [Fact]
+    public async Task Content_stored_before_it_was_kept_as_text_is_read_from_its_compressed_copy()
+    {
+        await using var harness = CreateHarness();
+        harness.Options.LargeValueBytes = 1024;
+        var store = await harness.OpenAsync();
+        var prompt = LongText("Older stores kept each value Brotli-compressed. ", 3000);
+        var attributes = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { ["gen_ai.input.messages"] = prompt });
+        var traceId = NewTraceId();
+        var span = Chat(traceId, NewSpanId(), DateTime.UtcNow.AddMinutes(-1), 1200, 30, 0.1, attributes: attributes);
+        await store.WriteAsync([span], Ct);
+
+        // Turn the row into what a store written before text existed holds: the value only as Brotli bytes.
+        var token = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(prompt));
+        var compressed = new byte[System.IO.Compression.BrotliEncoder.GetMaxCompressedLength(token.Length)];
+        Assert.True(System.IO.Compression.BrotliEncoder.TryCompress(token, compressed, out var written));
+        await harness.ScalarAsync($"UPDATE content SET text = NULL, data = {harness.BytesLiteral(compressed.AsSpan(0, written))}");
+
+        Assert.Equal(span, Assert.Single(await store.GetTraceAsync(traceId, Ct)).Span);
     }
 
     [Fact]

@@ -50,6 +50,9 @@ internal abstract class StoreHarness : IAsyncDisposable
     /// <summary>A scalar from the engine's own SQL, with the store's tables in scope.</summary>
     public abstract Task<object?> ScalarAsync(string sql);
 
+    /// <summary>The engine's SQL literal of a byte string.</summary>
+    public abstract string BytesLiteral(ReadOnlySpan<byte> bytes);
+
     public virtual async ValueTask DisposeAsync() => await CloseAsync();
 }
 
@@ -71,6 +74,8 @@ internal sealed class DuckDbHarness : StoreHarness
         command.CommandText = sql;
         return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
+
+    public override string BytesLiteral(ReadOnlySpan<byte> bytes) => $"from_base64('{Convert.ToBase64String(bytes)}')";
 
     public override async ValueTask DisposeAsync()
     {
@@ -106,6 +111,8 @@ internal sealed class PostgresHarness : StoreHarness
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
+
+    public override string BytesLiteral(ReadOnlySpan<byte> bytes) => $"decode('{Convert.ToHexString(bytes)}', 'hex')";
 
     public override async ValueTask DisposeAsync()
     {

@@ -180,37 +180,25 @@ internal sealed class LargeValueSplitter(int largeValueBytes)
 /// <summary>A span ready to store: its row values after large values were moved out, and the blobs they went to.</summary>
 internal sealed record SplitSpan(SpanRecord Span, string AttributesJson, string? EventsJson, string? ContentRefs, IReadOnlyList<ContentBlob> Blobs);
 
-/// <summary>One stored value: Brotli-compressed UTF-8 JSON, keyed by day and the SHA-256 of the bytes.</summary>
-/// <param name="Text">The value as its JSON token, uncompressed: what free-text search looks in (the engines compress it themselves).</param>
-internal sealed record ContentBlob(DateOnly Day, string Hash, int Length, byte[] Data, string Text)
+/// <summary>
+/// One stored value, keyed by day and the SHA-256 of its UTF-8 bytes: the value's JSON token as text, stored once, in
+/// the content table's <c>text</c> column, which free-text search reads and the engines compress themselves
+/// (DuckDB's string compression, PostgreSQL's TOAST).
+/// </summary>
+internal sealed record ContentBlob(DateOnly Day, string Hash, int Length, string Text)
 {
     public static ContentBlob Create(DateOnly day, ReadOnlySpan<byte> utf8)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(utf8, hash);
-        return new ContentBlob(day, Convert.ToHexStringLower(hash), utf8.Length, Compress(utf8), Encoding.UTF8.GetString(utf8));
+        return new ContentBlob(day, Convert.ToHexStringLower(hash), utf8.Length, Encoding.UTF8.GetString(utf8));
     }
 
-    // Quality 1: ~8 µs for 1.5 KB of prose at a ~6x ratio; higher qualities cost 2–3x the time for little more.
-    private static byte[] Compress(ReadOnlySpan<byte> bytes)
-    {
-        var output = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(bytes.Length));
-        try
-        {
-            if (!BrotliEncoder.TryCompress(bytes, output, out var written, quality: 1, window: 22))
-            {
-                throw new InvalidOperationException("Brotli could not compress a content value.");
-            }
+    /// <summary>The stored value's bytes: its text, or for content stored before the text column existed, its Brotli copy.</summary>
+    public static byte[] Read(string? text, Func<byte[]> compressed, int length) =>
+        text is not null ? Encoding.UTF8.GetBytes(text) : Decompress(compressed(), length);
 
-            return output.AsSpan(0, written).ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(output);
-        }
-    }
-
-    public static byte[] Decompress(byte[] data, int length)
+    private static byte[] Decompress(byte[] data, int length)
     {
         var output = new byte[length];
         if (!BrotliDecoder.TryDecompress(data, output, out var written) || written != length)

@@ -167,6 +167,9 @@ internal static class DuckDbSchema
             WHERE user_id IS NULL AND contains(attributes, 'user.hash');
             UPDATE spans SET user_id = {QueryColumns.UserId} WHERE user_id IS NULL AND contains(attributes, 'user.hash');
             """),
+        (10, "content stored once, as text (data keeps the Brotli copy of content stored before migration 5)", """
+            ALTER TABLE content ALTER COLUMN data DROP NOT NULL;
+            """),
     ];
 
 

@@ -206,7 +206,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         {
             if (seen.Add((blob.Day, blob.Hash)))
             {
-                appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendValue(blob.Data).AppendValue(blob.Text).EndRow();
+                appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendNullValue().AppendValue(blob.Text).EndRow();
                 first = blob.Day < first ? blob.Day : first;
                 last = blob.Day > last ? blob.Day : last;
             }
@@ -344,7 +344,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         await using var command = connection.CreateCommand();
         // One parameter per hash: DuckDB.NET binds no lists, and values are never spliced into SQL.
         var names = w.Hashes.Select((_, i) => "$h" + i).ToList();
-        command.CommandText = $"SELECT hash, length, data FROM content WHERE day BETWEEN $first AND $last AND hash IN ({string.Join(", ", names)})";
+        command.CommandText = $"SELECT hash, length, text, data FROM content WHERE day BETWEEN $first AND $last AND hash IN ({string.Join(", ", names)})";
         command.Parameters.Add(new DuckDBParameter("first", w.First));
         command.Parameters.Add(new DuckDBParameter("last", w.Last));
         for (var i = 0; i < w.Hashes.Count; i++)
@@ -358,14 +358,21 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             var hash = reader.GetString(0);
             if (!content.ContainsKey(hash))
             {
-                await using var data = reader.GetStream(2);
-                using var buffer = new MemoryStream();
-                await data.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                content[hash] = ContentBlob.Decompress(buffer.ToArray(), reader.GetInt32(1));
+                content[hash] = ContentBlob.Read(reader.IsDBNull(2) ? null : reader.GetString(2), () => Bytes(reader.GetStream(3)), reader.GetInt32(1));
             }
         }
 
         return content;
+    }
+
+    private static byte[] Bytes(Stream stream)
+    {
+        using (stream)
+        {
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        }
     }
 
     // Named, not *: the other engineer's columns (e.g. project) may be added by a migration without shifting these ordinals.
@@ -509,7 +516,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                        strlen(attributes) + strlen(resource) + coalesce(strlen(events), 0) + coalesce(strlen(content_refs), 0) + strlen(name) + 160 AS bytes
                 FROM spans
                 UNION ALL
-                SELECT day, octet_length(data) + 80 FROM content)
+                SELECT day, coalesce(strlen(text), octet_length(data)) + 80 FROM content)
             GROUP BY day
             """;
         using var reader = command.ExecuteReader();

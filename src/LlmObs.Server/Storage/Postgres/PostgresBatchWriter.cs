@@ -162,7 +162,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
                 await copy.WriteAsync(blob.Day, NpgsqlDbType.Date).ConfigureAwait(false);
                 await copy.WriteAsync(Convert.FromHexString(blob.Hash), NpgsqlDbType.Bytea).ConfigureAwait(false);
                 await copy.WriteAsync(blob.Length, NpgsqlDbType.Integer).ConfigureAwait(false);
-                await copy.WriteAsync(blob.Data, NpgsqlDbType.Bytea).ConfigureAwait(false);
+                await copy.WriteNullAsync().ConfigureAwait(false); // data: the Brotli copy of content stored before text
                 await copy.WriteAsync(blob.Text, NpgsqlDbType.Text).ConfigureAwait(false);
             }
         }

@@ -183,6 +183,9 @@ internal static class PostgresSchema
             WHERE user_id IS NULL AND strpos(attributes, 'user.hash') > 0;
             UPDATE spans SET user_id = {QueryColumns.UserId} WHERE user_id IS NULL AND strpos(attributes, 'user.hash') > 0;
             """),
+        (10, "content stored once, as text (data keeps the Brotli copy of content stored before migration 4)", """
+            ALTER TABLE content ALTER COLUMN data DROP NOT NULL;
+            """),
     ];
 
 

@@ -135,14 +135,14 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
         if (ContentRows.Wanted(rows) is { } wanted)
         {
             await using var command = _dataSource.CreateCommand(
-                "SELECT encode(hash, 'hex'), length, data FROM content WHERE day BETWEEN @first AND @last AND hash = ANY(@hashes)");
+                "SELECT encode(hash, 'hex'), length, text, data FROM content WHERE day BETWEEN @first AND @last AND hash = ANY(@hashes)");
             command.Parameters.AddWithValue("first", wanted.First);
             command.Parameters.AddWithValue("last", wanted.Last);
             command.Parameters.AddWithValue("hashes", wanted.Hashes.Select(Convert.FromHexString).ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                content.TryAdd(reader.GetString(0), ContentBlob.Decompress(reader.GetFieldValue<byte[]>(2), reader.GetInt32(1)));
+                content.TryAdd(reader.GetString(0), ContentBlob.Read(reader.IsDBNull(2) ? null : reader.GetString(2), () => reader.GetFieldValue<byte[]>(3), reader.GetInt32(1)));
             }
         }
 

@@ -13,7 +13,7 @@ public sealed class StorageOptions
 
     /// <summary>
     /// String attribute values longer than this many UTF-8 bytes (prompts, completions, retrieved documents)
-    /// are stored once, compressed, in the content table, so listing traces never reads them.
+    /// are stored once per day, as text the engine compresses, in the content table, so listing traces never reads them.
     /// </summary>
     public int LargeValueBytes { get; set; } = 1024;
 

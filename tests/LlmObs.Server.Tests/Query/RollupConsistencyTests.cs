@@ -138,7 +138,7 @@ public abstract class RollupConsistencyTests
     }
 
     [Fact]
-    public async Task Newest_traces_are_found_from_the_last_hours_as_a_full_sort_finds_them()
+    public async Task Newest_traces_and_calls_are_found_from_the_last_hours_as_a_full_sort_finds_them()
     {
         await using var fixture = await StartAsync(RandomSeed(200, 13));
         var (raw, rolled) = Queries(fixture);
@@ -161,6 +161,12 @@ public abstract class RollupConsistencyTests
                     var expected = await raw.ListTracesAsync(period, page, Ct);
                     var actual = await rolled.ListTracesAsync(period, page, Ct);
                     AssertJsonEqual(JsonSerializer.SerializeToElement(expected), JsonSerializer.SerializeToElement(actual), $"traces {page} for {period}", null);
+                    foreach (var calls in new[] { period, period with { Service = "worker" }, period with { Status = StatusFilter.Error } })
+                    {
+                        AssertJsonEqual(
+                            JsonSerializer.SerializeToElement(await raw.ListCallsAsync(calls, page, Ct)),
+                            JsonSerializer.SerializeToElement(await rolled.ListCallsAsync(calls, page, Ct)), $"calls {page} for {calls}", null);
+                    }
                 }
             }
         }

@@ -18,7 +18,10 @@ internal sealed class RollupSql(ISqlDialect dialect)
         /// <summary><c>rollup_calls</c>: hourly sums by project, service, kind, provider, model, feature and error.</summary>
         Calls,
 
-        /// <summary><c>rollup_users</c> and <c>rollup_users_hourly</c>: sums of model calls by project, service and the trace's user.</summary>
+        /// <summary>
+        /// <c>rollup_user_days</c> (by user), <c>rollup_users</c> (by project, service and user) for whole days and
+        /// <c>rollup_users_hourly</c> for the hours of the edge days: sums of model calls by the trace's user.
+        /// </summary>
         Users,
 
         /// <summary><c>rollup_values</c>: daily histograms of cost, latency and time to first token, keyed as <see cref="Calls"/>.</summary>

@@ -58,8 +58,34 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollup
         return null;
     }
 
-    public async Task<Page<LlmCallRow>> ListCallsAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken) =>
-        ToPage(await ReadAsync((await SqlAsync(cancellationToken)).Calls(filter, page), ReadCall, cancellationToken), page);
+    public async Task<Page<LlmCallRow>> ListCallsAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken)
+    {
+        var sql = await SqlAsync(cancellationToken);
+
+        // Newest first: when the period's last hours hold the page, every call before them comes after it, so the page
+        // is cut from those hours instead of sorting every call of the period (PostgreSQL has no index on start time).
+        // Not for free text, whose scan each narrower try would repeat.
+        if (useRollups && filter.Text is null)
+        {
+            var end = RollupTables.HourOf(filter.To ?? DateTime.UtcNow) + RollupCoverage.Hour;
+            foreach (var hours in (int[])[1, 6, 36, 216])
+            {
+                var since = end - TimeSpan.FromHours(hours);
+                if (filter.From is { } from && since <= from)
+                {
+                    break;
+                }
+
+                var rows = await ReadAsync(sql.Calls(filter with { From = since }, page), ReadCall, cancellationToken);
+                if (rows.Count > page.SafeLimit)
+                {
+                    return ToPage(rows, page);
+                }
+            }
+        }
+
+        return ToPage(await ReadAsync(sql.Calls(filter, page), ReadCall, cancellationToken), page);
+    }
 
     public async Task<IReadOnlyList<LlmCallRow>> TopCallsAsync(SpanFilter filter, int limit, CancellationToken cancellationToken)
     {

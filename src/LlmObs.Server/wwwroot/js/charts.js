@@ -110,7 +110,7 @@ export function callTable(container, calls) {
     h('tbody', {}, calls.map(c => h('tr', {},
       h('td', { text: fmt.time(c.startTime) }),
       h('td', { class: 'name' }, h('a', { href: traceHref(c.traceId, c.spanId), text: c.name })),
-      h('td', { text: c.model ?? '–' }), h('td', { text: c.feature ?? '–' }), h('td', { text: c.user ?? '–' }),
+      h('td', { text: c.model ?? '–' }), h('td', { text: c.feature ?? '–' }), h('td', { text: fmt.user(c.user), title: c.user }),
       h('td', { class: 'num', text: `${fmt.tokens(c.inputTokens)} / ${fmt.tokens(c.outputTokens)}` }),
       h('td', { class: 'num', text: fmt.ms(c.durationMs) }),
       h('td', { class: 'num', text: fmt.cost(c.costUsd) }))))));

@@ -56,7 +56,7 @@ function render(d) {
   const daily = rows => rows.map(r => ({ x: r.day, key: r.key ?? '(none)', value: r.costUsd }));
   stackedColumns(chart('cost-per-day-feature'), daily(d.costPerDayByFeature), { xLabel: fmt.day, valueLabel: fmt.cost, seriesLabel: k => k });
   setState(card('cost-per-day-feature'), d.costPerDayByFeature.length > 0);
-  stackedColumns(chart('cost-per-day-user'), daily(d.costPerDayByUser), { xLabel: fmt.day, valueLabel: fmt.cost, seriesLabel: k => k });
+  stackedColumns(chart('cost-per-day-user'), daily(d.costPerDayByUser), { xLabel: fmt.day, valueLabel: fmt.cost, seriesLabel: fmt.user });
   setState(card('cost-per-day-user'), d.costPerDayByUser.length > 0);
 
   const p = d.costPerCall;

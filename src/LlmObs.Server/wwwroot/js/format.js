@@ -40,3 +40,9 @@ export function day(iso) {
 export function hour(iso) {
   return new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit' });
 }
+
+/** A user as shown: a keyed hash (64 hex digits, what LlmObs's services export) shortened like a commit id. */
+export function user(value) {
+  if (value === null || value === undefined) return '–';
+  return /^[0-9a-f]{64}$/.test(value) ? value.slice(0, 12) + '…' : value;
+}

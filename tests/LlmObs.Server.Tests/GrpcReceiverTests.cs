@@ -71,7 +71,7 @@ public sealed class GrpcReceiverTests : IAsyncDisposable
     [Fact]
     public async Task Refused_grpc_export_fails_with_unavailable_so_the_exporter_retries()
     {
-        _server.Services.GetRequiredService<FaultyStore>().Failure = new StoreUnavailableException("The store's write queue is full; retry later.");
+        _server.Services.GetRequiredService<FaultyStore>().Failure = new StoreQueueFullException();
         var client = new TraceService.TraceServiceClient(_channel);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>

@@ -8,8 +8,8 @@ using static LlmObs.Server.Tests.Infrastructure.OtlpRequests;
 namespace LlmObs.Server.Tests;
 
 /// <summary>
-/// Nothing is acknowledged that is not durable: when the store refuses (its write queue is full) or fails, the
-/// exporter is told to retry later, in the form its protocol understands.
+/// Nothing is acknowledged that is not durable: when the store refuses (its write queue is full: 429) or fails (503),
+/// the exporter is told to retry later, in the form its protocol understands.
 /// </summary>
 public sealed class StoreBackpressureTests : IAsyncDisposable
 {
@@ -23,12 +23,28 @@ public sealed class StoreBackpressureTests : IAsyncDisposable
 
     private FaultyStore Store => _server.Services.GetRequiredService<FaultyStore>();
 
-    [Theory]
-    [InlineData("The store's write queue is full; retry later.")]
-    [InlineData("The store could not write the spans.")]
-    public async Task Refused_protobuf_export_is_answered_503_with_retry_after_and_is_not_stored(string failure)
+    [Fact]
+    public async Task A_full_write_queue_is_answered_429_with_retry_after_and_nothing_is_stored()
     {
-        Store.Failure = new StoreUnavailableException(failure);
+        Store.Failure = new StoreQueueFullException();
+        var traceId = NewTraceId();
+
+        using var response = await _server.PostTracesAsync(Request("busy", Span(traceId, NewSpanId(), "GET /")));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 must say when to retry");
+        var status = Google.Rpc.Status.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(8, status.Code); // RESOURCE_EXHAUSTED
+        Assert.Equal("The store's write queue is full; retry later.", status.Message);
+
+        Store.Failure = null;
+        Assert.Null(await _server.FindTraceAsync(Hex(traceId)));
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_write_is_answered_503_with_retry_after_and_nothing_is_stored()
+    {
+        Store.Failure = new StoreUnavailableException("The store could not write the spans.");
         var traceId = NewTraceId();
 
         using var response = await _server.PostTracesAsync(Request("busy", Span(traceId, NewSpanId(), "GET /")));
@@ -37,24 +53,24 @@ public sealed class StoreBackpressureTests : IAsyncDisposable
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "503 must say when to retry");
         var status = Google.Rpc.Status.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
         Assert.Equal(14, status.Code); // UNAVAILABLE
-        Assert.Equal(failure, status.Message);
+        Assert.Equal("The store could not write the spans.", status.Message);
 
         Store.Failure = null;
         Assert.Null(await _server.FindTraceAsync(Hex(traceId)));
     }
 
     [Fact]
-    public async Task Refused_json_export_is_answered_503_with_retry_after_in_json()
+    public async Task Refused_json_export_is_answered_with_retry_after_in_json()
     {
-        Store.Failure = new StoreUnavailableException("The store's write queue is full; retry later.");
+        Store.Failure = new StoreQueueFullException();
 
         using var response = await _server.PostJsonAsync("/v1/traces", OtlpJsonRequests.Traces("busy", Hex(NewTraceId()), Hex(NewSpanId()), "GET /"));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Equal(LlmObsServer.JsonContentType, response.Content.Headers.ContentType?.MediaType);
         using var status = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(14, status.RootElement.GetProperty("code").GetInt32());
+        Assert.Equal(8, status.RootElement.GetProperty("code").GetInt32());
     }
 
     [Fact]
@@ -73,10 +89,10 @@ public sealed class StoreBackpressureTests : IAsyncDisposable
     {
         var traceId = NewTraceId();
         var body = Request("busy", Span(traceId, NewSpanId(), "GET /retry")).ToByteArray();
-        Store.Failure = new StoreUnavailableException("The store's write queue is full; retry later.");
+        Store.Failure = new StoreQueueFullException();
         using (var refused = await _server.PostAsync("/v1/traces", body))
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         }
 
         Store.Failure = null;

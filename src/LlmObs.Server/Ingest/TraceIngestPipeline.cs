@@ -45,7 +45,9 @@ internal sealed class TraceIngestPipeline(
                 logger.LogError(ex, "The store failed to write {Count} spans.", mapped.Spans.Count);
             }
 
-            return new TraceIngestResult(TraceIngestOutcome.StoreUnavailable, Message: ex is StoreUnavailableException ? ex.Message : "The store could not write the spans.");
+            return new TraceIngestResult(
+                ex is StoreQueueFullException ? TraceIngestOutcome.StoreBusy : TraceIngestOutcome.StoreUnavailable,
+                Message: ex is StoreUnavailableException ? ex.Message : "The store could not write the spans.");
         }
 
         if (forwarder.Enabled)

@@ -12,6 +12,9 @@ internal enum TraceIngestOutcome
     /// <summary>Every valid span is durable; <see cref="TraceIngestResult.RejectedSpans"/> were invalid and dropped.</summary>
     Accepted,
 
-    /// <summary>The store refused (its write queue is full) or failed; nothing was acknowledged. Retry later.</summary>
+    /// <summary>The store's write queue is full: the sender is faster than the store. Nothing was acknowledged; retry later.</summary>
+    StoreBusy,
+
+    /// <summary>The store failed or is shutting down; nothing was acknowledged. Retry later.</summary>
     StoreUnavailable,
 }

@@ -44,7 +44,11 @@ internal static class OtlpHttpEndpoints
             request, body.Encoding == OtlpEncoding.Protobuf ? body.Bytes : null, source, context.RequestAborted);
         if (result.Outcome != TraceIngestOutcome.Accepted)
         {
-            await OtlpHttpResponses.WriteStatusAsync(context, body.Encoding, StatusCodes.Status503ServiceUnavailable, RpcCode.Unavailable,
+            // Both are codes OTLP/HTTP exporters retry, after Retry-After: 429 says "slow down", 503 "the store is down".
+            var (status, code) = result.Outcome == TraceIngestOutcome.StoreBusy
+                ? (StatusCodes.Status429TooManyRequests, RpcCode.ResourceExhausted)
+                : (StatusCodes.Status503ServiceUnavailable, RpcCode.Unavailable);
+            await OtlpHttpResponses.WriteStatusAsync(context, body.Encoding, status, code,
                 result.Message ?? "The store cannot accept spans now; retry later.", TraceIngestResult.RetryAfter);
             return;
         }

@@ -36,4 +36,7 @@ internal sealed record TraceSummary(
 internal sealed record StoredSpan(SpanRecord Span);
 
 /// <summary>The store cannot accept writes now; the receiver answers 503 so the client retries.</summary>
-internal sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The store is healthy but its write queue is full: the client is sending faster than it writes (429).</summary>
+internal sealed class StoreQueueFullException() : StoreUnavailableException("The store's write queue is full; retry later.");

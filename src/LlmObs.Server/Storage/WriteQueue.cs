@@ -25,7 +25,7 @@ internal sealed class WriteQueue<T>(int maxQueuedSpans, int maxBatchSpans)
         if (Interlocked.Add(ref _queuedSpans, spans.Count) > maxQueuedSpans)
         {
             Interlocked.Add(ref _queuedSpans, -spans.Count);
-            throw new StoreUnavailableException("The store's write queue is full; retry later.");
+            throw new StoreQueueFullException();
         }
 
         var pending = new PendingWrite(spans);

@@ -20,7 +20,7 @@ internal sealed class TraceGrpcService(TraceIngestPipeline pipeline) : TraceServ
         var result = await pipeline.IngestAsync(request, null, source, context.CancellationToken);
         if (result.Outcome != TraceIngestOutcome.Accepted)
         {
-            // UNAVAILABLE is the code OTLP exporters retry with backoff.
+            // UNAVAILABLE, full queue or not: OTLP exporters retry it with backoff, and RESOURCE_EXHAUSTED only with RetryInfo.
             throw new RpcException(new Status(StatusCode.Unavailable, result.Message ?? "The store cannot accept spans now; retry later."));
         }
 

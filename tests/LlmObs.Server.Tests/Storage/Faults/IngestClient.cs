@@ -53,7 +53,7 @@ internal sealed class IngestClient(HttpClient http, bool retry)
                     break;
                 }
 
-                if (status == HttpStatusCode.ServiceUnavailable)
+                if (status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests)
                 {
                     Interlocked.Increment(ref _unavailable);
                 }

@@ -164,11 +164,13 @@ internal sealed class RollupSql(ISqlDialect dialect)
             WHERE ({Ranges("r.bucket", plan.Rolled, p)}) AND r.{kind} AND r.metric IN ({string.Join(", ", metrics.Select(m => (int)m))}){Dimensions(filter, p, "r", rollup: true)}
             """;
         // One scan per range whatever the metrics: each span gives a row per metric (PostgreSQL reads whole rows).
-        var values = string.Join(", ", metrics.Select(metric => $"({(int)metric}, {Column(metric)})"));
+        // A cross join with the metrics, not LATERAL (VALUES …), which DuckDB plans as a join over the whole table.
+        var metricIds = string.Join(", ", metrics.Select(metric => $"({(int)metric})"));
+        var value = $"CASE m.metric {string.Concat(metrics.Select(metric => $"WHEN {(int)metric} THEN {Column(metric)} "))}END";
         var raw = plan.Raw.Select(range => $"""
-            SELECT s.model, m.metric, m.v
-            FROM spans s CROSS JOIN LATERAL (VALUES {values}) AS m(metric, v)
-            WHERE {Range("s.start_time", range, p)} AND s.{kind} AND m.v IS NOT NULL{Dimensions(filter, p, "s", rollup: false)}
+            SELECT s.model, m.metric, {value} AS v
+            FROM spans s CROSS JOIN (VALUES {metricIds}) AS m(metric)
+            WHERE {Range("s.start_time", range, p)} AND s.{kind}{Dimensions(filter, p, "s", rollup: false)}
             """).ToList();
         var rawPart = raw.Count == 0 ? "" : $"""
 
@@ -177,6 +179,7 @@ internal sealed class RollupSql(ISqlDialect dialect)
             FROM (
             {string.Join("\nUNION ALL\n", raw)}
             ) x
+            WHERE v IS NOT NULL
             GROUP BY 1, 2, 3
             """;
         var model = byModel ? "model" : "CAST(NULL AS VARCHAR)";

@@ -66,6 +66,8 @@ public abstract class RollupConsistencyTests
         var doubled = await rolled.CostByAsync(new SpanFilter { From = Start, To = Start.AddDays(3) }, CostDimension.Model, Ct);
         var spans = await raw.CostByAsync(new SpanFilter { From = Start, To = Start.AddDays(3) }, CostDimension.Model, Ct);
         Assert.Equal(2 * spans.Sum(r => r.CostUsd), doubled.Sum(r => r.CostUsd), 1e-9);
+        await ExecuteAsync(fixture, "DELETE FROM rollup_top_calls");
+        Assert.Empty(await rolled.TopCallsAsync(new SpanFilter { From = Start, To = Start.AddDays(3) }, 10, Ct));
     }
 
     [Fact]

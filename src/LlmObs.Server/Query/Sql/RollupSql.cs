@@ -243,6 +243,29 @@ internal sealed class RollupSql(ISqlDialect dialect)
             """, p.Values);
     }
 
+    /// <summary>
+    /// The <paramref name="limit"/> most expensive calls of the period as (trace id, start, cost): from each rolled
+    /// day's top list (<c>rollup_top_calls</c>, which holds at least <paramref name="limit"/> of them) and the spans
+    /// of the raw ranges. A filter other than the period is not kept by the top lists.
+    /// </summary>
+    public SqlStatement TopCalls(RollupPlan days, int limit)
+    {
+        var p = new SqlParameters(dialect);
+        var raw = days.Raw.Select(range => $"""
+            SELECT s.trace_id, s.span_id, s.start_time, s.cost_usd
+            FROM spans s
+            WHERE {Range("s.start_time", range, p)} AND s.{ModelCalls} AND s.cost_usd IS NOT NULL
+            """);
+        return new SqlStatement($"""
+            SELECT trace_id, start_time, cost_usd
+            FROM (
+            {string.Join("\nUNION ALL\n", raw.Prepend($"SELECT r.trace_id, r.span_id, r.start_time, r.cost_usd FROM rollup_top_calls r WHERE {Ranges("r.bucket", days.Rolled, p)}"))}
+            ) x
+            ORDER BY cost_usd DESC, span_id
+            LIMIT {p.Add(limit)}
+            """, p.Values);
+    }
+
     /// <summary>The rolled-up days' cost bins of priced calls, most expensive first, as (calls, least cost in the bin).</summary>
     public SqlStatement CostBinsFromTop(SpanFilter filter, RollupPlan plan)
     {

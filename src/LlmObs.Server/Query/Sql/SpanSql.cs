@@ -76,10 +76,16 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         return new SqlStatement(sql, p.Values);
     }
 
-    public SqlStatement TopCalls(SpanFilter filter, int limit)
+    /// <param name="filter">The filter.</param>
+    /// <param name="limit">How many calls.</param>
+    /// <param name="within">When set, traces and a start range that hold every call of the answer (found from rollups), to read only those.</param>
+    public SqlStatement TopCalls(SpanFilter filter, int limit, (IReadOnlyList<string> TraceIds, DateTime First, DateTime Last)? within = null)
     {
         var p = new SqlParameters(dialect);
-        var sql = CallsPage(filter, p, "cost_usd IS NOT NULL", "cost_usd DESC, span_id", p.Add(Math.Clamp(limit, 1, 100)), null);
+        var condition = within is var (ids, first, last)
+            ? $"cost_usd IS NOT NULL AND start_time >= {p.Add(AsUtc(first))} AND start_time <= {p.Add(AsUtc(last))} AND trace_id IN ({string.Join(", ", ids.Select(p.Add))})"
+            : "cost_usd IS NOT NULL";
+        var sql = CallsPage(filter, p, condition, "cost_usd DESC, span_id", p.Add(Math.Clamp(limit, 1, 100)), null);
         return new SqlStatement(sql, p.Values);
     }
 

@@ -92,6 +92,21 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollup
         // The rolled-up days' cost histograms tell a cost that at least `limit` calls of the period reach: the top
         // calls are among the calls that cost as much, and DuckDB's zone maps skip the row groups where none does.
         var sql = await SqlAsync(cancellationToken);
+
+        // A period alone (the dashboard's "top 10 today"): the days' top lists hold the answer; only its traces are read.
+        if (filter with { From = null, To = null } == new SpanFilter() && limit <= Storage.Rollups.RollupJob.TopCallsPerDay
+            && await CoverageAsync(cancellationToken) is { } coverage && coverage.Plan(filter, RollupCoverage.Day) is { } days)
+        {
+            var top = await ReadAsync(Rollups.TopCalls(days, Math.Clamp(limit, 1, 100)), r => (Trace: r.GetString(0), Start: Utc(r, 1), Cost: Double(r, 2) ?? 0), cancellationToken);
+            if (top.Count == 0)
+            {
+                return [];
+            }
+
+            var within = (top.Select(t => t.Trace).Distinct().ToList(), top.Min(t => t.Start), top.Max(t => t.Start));
+            return await ReadAsync(sql.TopCalls(filter with { MinCostUsd = top.Min(t => t.Cost) }, limit, within), ReadCall, cancellationToken);
+        }
+
         if (await PlanAsync(filter, RollupSql.Source.Values, cancellationToken) is { } plan)
         {
             var bins = await ReadAsync(Rollups.CostBinsFromTop(filter, plan), r => (Count: Long(r, 0) ?? 0, Min: Double(r, 1) ?? 0), cancellationToken);

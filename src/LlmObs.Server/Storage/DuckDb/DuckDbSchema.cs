@@ -170,6 +170,17 @@ internal static class DuckDbSchema
         (10, "content stored once, as text (data keeps the Brotli copy of content stored before migration 5)", """
             ALTER TABLE content ALTER COLUMN data DROP NOT NULL;
             """),
+        // Emptying rollup_state makes the rollup service roll everything up again, filling it.
+        (11, "each day's 100 most expensive calls", """
+            CREATE TABLE IF NOT EXISTS rollup_top_calls (
+                bucket     TIMESTAMP NOT NULL,
+                trace_id   VARCHAR   NOT NULL,
+                span_id    VARCHAR   NOT NULL,
+                start_time TIMESTAMP NOT NULL,
+                cost_usd   DOUBLE    NOT NULL
+            );
+            DELETE FROM rollup_state;
+            """),
     ];
 
 

@@ -186,6 +186,18 @@ internal static class PostgresSchema
         (10, "content stored once, as text (data keeps the Brotli copy of content stored before migration 4)", """
             ALTER TABLE content ALTER COLUMN data DROP NOT NULL;
             """),
+        // Emptying rollup_state makes the rollup service roll everything up again, filling it.
+        (11, "each day's 100 most expensive calls", """
+            CREATE TABLE rollup_top_calls (
+                bucket     timestamptz      NOT NULL,
+                trace_id   text COLLATE "C" NOT NULL,
+                span_id    text COLLATE "C" NOT NULL,
+                start_time timestamptz      NOT NULL,
+                cost_usd   double precision NOT NULL
+            );
+            CREATE INDEX rollup_top_calls_bucket ON rollup_top_calls (bucket);
+            DELETE FROM rollup_state;
+            """),
     ];
 
 

@@ -220,7 +220,7 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var count = new NpgsqlCommand("SELECT count(*) FROM spans", connection, transaction);
         var removed = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        await using var truncate = new NpgsqlCommand("TRUNCATE spans, content, rollup_calls, rollup_users, rollup_users_hourly, rollup_user_days, rollup_values, rollup_dirty, rollup_state, trace_index", connection, transaction);
+        await using var truncate = new NpgsqlCommand("TRUNCATE spans, content, rollup_calls, rollup_users, rollup_users_hourly, rollup_user_days, rollup_values, rollup_dirty, rollup_state, trace_index, rollup_top_calls", connection, transaction);
         await truncate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return removed;

@@ -21,6 +21,9 @@ namespace LlmObs.Server.Storage.Rollups;
 internal sealed class RollupJob(IRollupStore store, RollupOptions options)
 {
     private const string ModelCalls = "llm_kind IN ('llm', 'embedding')";
+
+    /// <summary>How many of each day's most expensive calls <c>rollup_top_calls</c> keeps: the API's largest top-calls limit.</summary>
+    public const int TopCallsPerDay = 100;
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
@@ -169,6 +172,20 @@ internal sealed class RollupJob(IRollupStore store, RollupOptions options)
             FROM rollup_users
             WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}
             GROUP BY 1, 2
+            """).ConfigureAwait(false);
+
+        // The day's most expensive calls: a period's top N (N <= TopCallsPerDay) are among its days' top lists.
+        await s.ExecuteAsync($"DELETE FROM rollup_top_calls WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}").ConfigureAwait(false);
+        await s.ExecuteAsync($"""
+            INSERT INTO rollup_top_calls (bucket, trace_id, span_id, start_time, cost_usd)
+            SELECT day, trace_id, span_id, start_time, cost_usd
+            FROM (
+                SELECT date_trunc('day', start_time) AS day, trace_id, span_id, start_time, cost_usd,
+                       row_number() OVER (PARTITION BY date_trunc('day', start_time) ORDER BY cost_usd DESC, span_id) AS n
+                FROM spans
+                WHERE {ModelCalls} AND cost_usd IS NOT NULL AND start_time >= {s.Add(start)} AND start_time < {s.Add(end)}
+            ) ranked
+            WHERE n <= {TopCallsPerDay}
             """).ConfigureAwait(false);
 
         await s.ExecuteAsync($"DELETE FROM rollup_values WHERE bucket >= {s.Add(start)} AND bucket < {s.Add(end)}").ConfigureAwait(false);

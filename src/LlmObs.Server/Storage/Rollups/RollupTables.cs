@@ -10,7 +10,7 @@ internal static class RollupTables
     /// <summary>Tables whose rows are keyed by a bucket start (hourly or daily), and the name of that column.</summary>
     public static readonly (string Table, string Column)[] Bucketed =
     [
-        ("rollup_calls", "bucket"), ("rollup_users", "bucket"), ("rollup_users_hourly", "bucket"), ("rollup_user_days", "bucket"), ("rollup_values", "bucket"), ("rollup_dirty", "hour"), ("trace_index", "hour"),
+        ("rollup_calls", "bucket"), ("rollup_users", "bucket"), ("rollup_users_hourly", "bucket"), ("rollup_user_days", "bucket"), ("rollup_values", "bucket"), ("rollup_dirty", "hour"), ("trace_index", "hour"), ("rollup_top_calls", "bucket"),
     ];
 
     /// <summary>Statements that empty every rollup table (the store is being cleared).</summary>

@@ -10,6 +10,9 @@ namespace LlmObs.Server.Api;
 /// </summary>
 internal static class QueryApi
 {
+    // The dashboard's daily charts show eight series and "(other)"; the rest of a split never reaches the browser.
+    private const int DashboardSeries = 8;
+
     public static IServiceCollection AddQueryApi(this IServiceCollection services)
     {
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
@@ -62,11 +65,15 @@ internal static class QueryApi
         var aggregates = api.MapGroup("/aggregates");
 
         aggregates.MapGet("/cost-per-day", async Task<Results<Ok<IReadOnlyList<DailyCost>>, ProblemHttpResult>> (
-            ISpanQueries queries, [AsParameters] FilterParameters filter, string? by, CancellationToken cancellationToken) =>
-            TryDimension(by, out var dimension)
-                ? await WithFilter(filter, f => queries.CostPerDayAsync(f, dimension, cancellationToken))
-                : BadRequest("by is feature, user or model."))
-            .WithSummary("Cost per UTC day, split by feature (default), user or model.");
+            ISpanQueries queries, [AsParameters] FilterParameters filter, string? by, int? top, CancellationToken cancellationToken) =>
+            !TryDimension(by, out var dimension) ? BadRequest("by is feature, user or model.")
+            : top < 1 ? BadRequest("top is the number of keys to keep, at least 1.")
+            : await WithFilter(filter, async f =>
+            {
+                var rows = await queries.CostPerDayAsync(f, dimension, cancellationToken);
+                return top is { } n ? DailyCostSeries.KeepTop(rows, n) : rows;
+            }))
+            .WithSummary("Cost per UTC day, split by feature (default), user or model; with top, the keys beyond the top ones summed as \"(other)\".");
 
         aggregates.MapGet("/cost-by", async Task<Results<Ok<IReadOnlyList<GroupCost>>, ProblemHttpResult>> (
             ISpanQueries queries, [AsParameters] FilterParameters filter, string? by, CancellationToken cancellationToken) =>
@@ -130,8 +137,8 @@ internal static class QueryApi
             return TypedResults.Ok(new DashboardResponse(
                 f.From,
                 f.To,
-                await queries.CostPerDayAsync(f, CostDimension.Feature, cancellationToken),
-                await queries.CostPerDayAsync(f, CostDimension.User, cancellationToken),
+                DailyCostSeries.KeepTop(await queries.CostPerDayAsync(f, CostDimension.Feature, cancellationToken), DashboardSeries),
+                DailyCostSeries.KeepTop(await queries.CostPerDayAsync(f, CostDimension.User, cancellationToken), DashboardSeries),
                 await queries.CostByAsync(f, CostDimension.Model, cancellationToken),
                 await queries.CostPerCallAsync(f, cancellationToken),
                 await queries.CacheHitRateAsync(f, cancellationToken),

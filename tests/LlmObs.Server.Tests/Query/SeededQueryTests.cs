@@ -162,6 +162,15 @@ public abstract class SeededQueryTests(SeededServerFixture fixture)
     }
 
     [Fact]
+    public async Task Cost_per_day_keeps_the_top_keys_of_the_period_and_sums_the_rest_per_day()
+    {
+        var rows = await Get<IReadOnlyList<ApiDailyCost>>("/api/aggregates/cost-per-day", "by=user&top=1");
+
+        // bob cost most over the period (0.05); alice (0.031) and the calls without a user (0.004) are "(other)".
+        AssertDaily(rows, (Day1, "bob", 1, 0.05), (Day1, "(other)", 2, 0.011), (Day2, "(other)", 2, 0.024));
+    }
+
+    [Fact]
     public async Task Cost_per_day_by_model_honours_other_filters()
     {
         var rows = await Get<IReadOnlyList<ApiDailyCost>>("/api/aggregates/cost-per-day", "by=model&service=rag");
@@ -292,6 +301,7 @@ public abstract class SeededQueryTests(SeededServerFixture fixture)
     [InlineData("/api/traces?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z")]
     [InlineData("/api/calls?minCost=-1")]
     [InlineData("/api/aggregates/cost-per-day?by=planet")]
+    [InlineData("/api/aggregates/cost-per-day?by=user&top=0")]
     [InlineData("/api/aggregates/tokens-over-time?bucket=week")]
     public async Task Bad_filters_are_answered_400(string pathAndQuery)
     {

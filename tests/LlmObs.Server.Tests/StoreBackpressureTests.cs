@@ -23,37 +23,21 @@ public sealed class StoreBackpressureTests : IAsyncDisposable
 
     private FaultyStore Store => _server.Services.GetRequiredService<FaultyStore>();
 
-    [Fact]
-    public async Task A_full_write_queue_is_answered_429_with_retry_after_and_nothing_is_stored()
+    [Theory]
+    [InlineData(true, HttpStatusCode.TooManyRequests, 8, "The store's write queue is full; retry later.")] // RESOURCE_EXHAUSTED
+    [InlineData(false, HttpStatusCode.ServiceUnavailable, 14, "The store could not write the spans.")] // UNAVAILABLE
+    public async Task Refused_protobuf_export_is_answered_with_retry_after_and_is_not_stored(bool queueFull, HttpStatusCode expected, int code, string message)
     {
-        Store.Failure = new StoreQueueFullException();
+        Store.Failure = queueFull ? new StoreQueueFullException() : new StoreUnavailableException(message);
         var traceId = NewTraceId();
 
         using var response = await _server.PostTracesAsync(Request("busy", Span(traceId, NewSpanId(), "GET /")));
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 must say when to retry");
+        Assert.Equal(expected, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"{(int)expected} must say when to retry");
         var status = Google.Rpc.Status.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(8, status.Code); // RESOURCE_EXHAUSTED
-        Assert.Equal("The store's write queue is full; retry later.", status.Message);
-
-        Store.Failure = null;
-        Assert.Null(await _server.FindTraceAsync(Hex(traceId)));
-    }
-
-    [Fact]
-    public async Task A_store_that_cannot_write_is_answered_503_with_retry_after_and_nothing_is_stored()
-    {
-        Store.Failure = new StoreUnavailableException("The store could not write the spans.");
-        var traceId = NewTraceId();
-
-        using var response = await _server.PostTracesAsync(Request("busy", Span(traceId, NewSpanId(), "GET /")));
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "503 must say when to retry");
-        var status = Google.Rpc.Status.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(14, status.Code); // UNAVAILABLE
-        Assert.Equal("The store could not write the spans.", status.Message);
+        Assert.Equal(code, status.Code);
+        Assert.Equal(message, status.Message);
 
         Store.Failure = null;
         Assert.Null(await _server.FindTraceAsync(Hex(traceId)));

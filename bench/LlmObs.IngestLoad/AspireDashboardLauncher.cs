@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace LlmObs.IngestLoad;
 
@@ -39,8 +37,8 @@ internal static class AspireDashboardLauncher
     /// <returns>The process and its OTLP/HTTP base address.</returns>
     public static async Task<(Process Dashboard, string OtlpUrl)> StartAsync(string executable)
     {
-        var frontend = FreePort();
-        var otlp = FreePort();
+        var frontend = LoopbackProcess.FreePort();
+        var otlp = LoopbackProcess.FreePort();
         var info = new ProcessStartInfo(executable)
         {
             UseShellExecute = false,
@@ -63,35 +61,13 @@ internal static class AspireDashboardLauncher
         dashboard.BeginErrorReadLine();
 
         var url = $"http://127.0.0.1:{otlp}";
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        for (var attempt = 0; attempt < 300; attempt++)
+        await LoopbackProcess.WaitUntilReadyAsync(dashboard, url, async http =>
         {
-            try
-            {
-                // An empty export is a valid one: 200 once the OTLP endpoint is up.
-                using var empty = new ByteArrayContent([]);
-                empty.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf");
-                if ((await http.PostAsync("/v1/traces", empty)).IsSuccessStatusCode)
-                {
-                    return (dashboard, url);
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // starting
-            }
-
-            await Task.Delay(100);
-        }
-
-        dashboard.Kill(entireProcessTree: true);
-        throw new TimeoutException("The Aspire dashboard's OTLP endpoint did not come up.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+            // An empty export is a valid one: 200 once the OTLP endpoint is up.
+            using var empty = new ByteArrayContent([]);
+            empty.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf");
+            return await http.PostAsync("/v1/traces", empty);
+        }, "The Aspire dashboard's OTLP endpoint");
+        return (dashboard, url);
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace LlmObs.IngestLoad;
 
@@ -16,7 +14,7 @@ internal static class ServerLauncher
             throw new FileNotFoundException("Build the server first: dotnet build -c Release src/LlmObs.Server", dll);
         }
 
-        var port = FreePort();
+        var port = LoopbackProcess.FreePort();
 
         var info = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, UseShellExecute = false };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -30,26 +28,8 @@ internal static class ServerLauncher
 
         var server = Process.Start(info)!;
         var url = $"http://127.0.0.1:{port}";
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    return (server, url);
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // starting
-            }
-
-            await Task.Delay(100);
-        }
-
-        server.Kill(entireProcessTree: true);
-        throw new TimeoutException("LlmObs.Server did not become healthy.");
+        await LoopbackProcess.WaitUntilReadyAsync(server, url, http => http.GetAsync("/health"), "LlmObs.Server");
+        return (server, url);
     }
 
     private static string RepositoryBuild()
@@ -61,12 +41,5 @@ internal static class ServerLauncher
         }
 
         return Path.Combine(root, "src/LlmObs.Server/bin/Release/net10.0/LlmObs.Server.dll");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using LlmObs.Server.Query.Postgres;
 using LlmObs.Server.Query.Sql;
+using LlmObs.Server.Storage.Postgres;
 using LlmObs.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -44,10 +45,7 @@ internal sealed class PostgresAnnotationDatabase : IAnnotationDatabase, IAsyncDi
 
     public PostgresAnnotationDatabase(IOptions<StorageOptions> options)
     {
-        var connectionString = options.Value.ConnectionString
-            ?? throw new InvalidOperationException("The PostgreSQL store has no connection string.");
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC", ApplicationName = "llmobs-annotations" };
-        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _dataSource = PostgresReadPools.Create(options.Value, "llmobs-annotations");
     }
 
     public ISqlDialect Dialect => PostgresDialect.Instance;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using LlmObs.Server.Query.Sql;
+using LlmObs.Server.Storage.Postgres;
 using LlmObs.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,10 +17,7 @@ internal sealed class PostgresQuerySource : ISqlConnectionSource, IAsyncDisposab
 
     public PostgresQuerySource(IOptions<StorageOptions> options)
     {
-        var connectionString = options.Value.ConnectionString
-            ?? throw new InvalidOperationException("The PostgreSQL store has no connection string.");
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC", ApplicationName = "llmobs-query" };
-        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _dataSource = PostgresReadPools.Create(options.Value, "llmobs-query");
     }
 
     public ISqlDialect Dialect => PostgresDialect.Instance;

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using LlmObs.Server.Query.Postgres;
 using LlmObs.Server.Query.Sql;
+using LlmObs.Server.Storage.Postgres;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -19,10 +20,7 @@ internal sealed class PostgresRollupStore : IRollupStore, IAsyncDisposable
 
     public PostgresRollupStore(IOptions<StorageOptions> options)
     {
-        var connectionString = options.Value.ConnectionString
-            ?? throw new InvalidOperationException("The PostgreSQL store has no connection string.");
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC", ApplicationName = "llmobs-rollup" };
-        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _dataSource = PostgresReadPools.Create(options.Value, "llmobs-rollup");
     }
 
     public ISqlDialect Dialect => PostgresDialect.Instance;

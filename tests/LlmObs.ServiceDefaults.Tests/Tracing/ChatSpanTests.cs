@@ -276,7 +276,10 @@ public sealed class ChatSpanTests
     {
         using var scope = LlmObsContext.Begin(feature: "ask", userId: "u-42");
         var headers = new Dictionary<string, string>();
-        OpenTelemetry.Context.Propagation.Propagators.DefaultTextMapPropagator.Inject(
+
+        // The W3C baggage propagator the OpenTelemetry SDK installs by default, used directly: the global default is
+        // a no-op until something in the process has initialised the SDK, which made this test depend on test order.
+        new OpenTelemetry.Context.Propagation.BaggagePropagator().Inject(
             new OpenTelemetry.Context.Propagation.PropagationContext(default, OpenTelemetry.Baggage.Current), headers, (h, k, v) => h[k] = v);
 
         var baggage = Assert.Contains("baggage", headers);

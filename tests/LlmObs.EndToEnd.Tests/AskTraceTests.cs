@@ -50,7 +50,7 @@ public sealed class AskTraceTests(PlaygroundFixture playground)
         var cost = llm.GetProperty("costUsd").GetDouble();
         Assert.True(cost > 0);
         Assert.Equal(ExpectedCost(input, cached, output), cost, 1e-12);
-        Assert.Equal(cost, Attribute(chat, "llmobs.cost.total").GetDouble(), 1e-12);
+        Assert.Equal(cost, Attribute(chat, "gen_ai.usage.cost").GetDouble(), 1e-12);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class AskTraceTests(PlaygroundFixture playground)
 
         var storedChat = stored.First(s => Operation(s) == "chat");
         var dashboardChat = dashboardSpans.Single(s => s.GetProperty("spanId").GetString() == storedChat.GetProperty("spanId").GetString());
-        var dashboardCost = double.Parse(OtlpAttribute(dashboardChat, "llmobs.cost.total"), System.Globalization.CultureInfo.InvariantCulture);
+        var dashboardCost = double.Parse(OtlpAttribute(dashboardChat, "gen_ai.usage.cost"), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(storedChat.GetProperty("llm").GetProperty("costUsd").GetDouble(), dashboardCost, 1e-12);
         Assert.Equal("openai", OtlpAttribute(dashboardChat, "gen_ai.provider.name"));
     }

@@ -79,7 +79,11 @@ internal sealed class LlmSpanNormalizer(PriceCatalog catalog)
     /// <summary>What LlmObs's own service side writes: the client-computed cost and its breakdown, and the feature.</summary>
     private static void ReadLlmObsAttributes(SpanAttributes a, LlmViewDraft d)
     {
-        if (a.Double(LlmObsAttributes.CostTotal) is { } total)
+        // The service side writes its total as gen_ai.usage.cost beside the catalog that computed it; older services
+        // and the gateway also write llmobs.cost.total.
+        var total = a.Double(LlmObsAttributes.CostTotal)
+            ?? (a.String(LlmObsAttributes.CostCatalog) is not null ? a.Double(GenAiAttributes.UsageCost) : null);
+        if (total is not null)
         {
             // LlmObs's own total is the most deliberate figure a span can carry.
             d.CostTotal = total;

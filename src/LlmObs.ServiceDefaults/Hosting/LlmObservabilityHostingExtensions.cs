@@ -2,6 +2,7 @@ using LlmObs.Hosting;
 using LlmObs.Pricing;
 using LlmObs.Redaction;
 using LlmObs.Sampling;
+using LlmObs.Semantics;
 using LlmObs.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -94,7 +96,8 @@ public static class LlmObservabilityHostingExtensions
 
     /// <summary>
     /// Subscribes the tracer provider to the spans LlmObs creates and configures (chat, embeddings, tools, retrieval,
-    /// rerank) and adds the processor that redacts their content. Works in any app with the OpenTelemetry SDK, Aspire
+    /// rerank), adds the processor that redacts their content, and puts the currency of their costs
+    /// (<c>llmobs.cost.currency</c>) on the resource. Works in any app with the OpenTelemetry SDK, Aspire
     /// or not. Call it before adding exporters: processors run in the order they are added, and the redaction must
     /// come first. Without it (a bare <c>AddSource("LlmObs")</c>), pipelines in <c>Redacted</c> mode record no content.
     /// </summary>
@@ -103,7 +106,10 @@ public static class LlmObservabilityHostingExtensions
     public static TracerProviderBuilder AddLlmObservabilityInstrumentation(this TracerProviderBuilder tracing)
     {
         ArgumentNullException.ThrowIfNull(tracing);
-        return tracing.AddSource(LlmObsTelemetry.SourceName).AddProcessor(new ContentRedactionProcessor());
+        return tracing
+            .AddSource(LlmObsTelemetry.SourceName)
+            .ConfigureResource(resource => resource.AddAttributes([new(LlmObsAttributes.CostCurrency, "USD")]))
+            .AddProcessor(new ContentRedactionProcessor());
     }
 
     /// <summary>Subscribes the meter provider to LlmObs's <c>llmobs.cost</c> and <c>llmobs.tokens</c> counters and MEAI's GenAI metrics.</summary>

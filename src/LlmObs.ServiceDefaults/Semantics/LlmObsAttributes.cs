@@ -6,7 +6,10 @@ namespace LlmObs.Semantics;
 /// </summary>
 public static class LlmObsAttributes
 {
-    /// <summary>Total cost of the call in <see cref="CostCurrency"/> (also written as <c>gen_ai.usage.cost</c>).</summary>
+    /// <summary>
+    /// Total cost of the call in USD as the LlmObs server's gateway writes it on spans it priced. Services write the
+    /// total once, as <c>gen_ai.usage.cost</c>; the server reads both.
+    /// </summary>
     public const string CostTotal = "llmobs.cost.total";
 
     /// <summary>Cost of the fresh (uncached) input tokens.</summary>
@@ -24,13 +27,19 @@ public static class LlmObsAttributes
     /// <summary>Cost of the reasoning tokens.</summary>
     public const string CostReasoning = "llmobs.cost.reasoning";
 
-    /// <summary>ISO 4217 currency of every <c>llmobs.cost.*</c> amount; always <c>USD</c>.</summary>
+    /// <summary>
+    /// ISO 4217 currency of every cost amount; always <c>USD</c>. A resource attribute of the services
+    /// (<c>AddLlmObservabilityInstrumentation()</c>), as it is the same for every span they export.
+    /// </summary>
     public const string CostCurrency = "llmobs.cost.currency";
 
-    /// <summary><c>computed</c> from the price catalog, or <c>provider</c> when the provider reported it.</summary>
+    /// <summary>
+    /// <c>provider</c> when the provider reported the cost. A cost without it was computed from the catalog named in
+    /// <see cref="CostCatalog"/>, as every cost <c>UseLlmTracing()</c> writes is.
+    /// </summary>
     public const string CostSource = "llmobs.cost.source";
 
-    /// <summary>The price catalog version that priced the call, e.g. <c>litellm-2026-07-24</c>.</summary>
+    /// <summary>The price catalog version that computed the cost, e.g. <c>litellm-2026-07-24</c>.</summary>
     public const string CostCatalog = "llmobs.cost.catalog";
 
     /// <summary><see langword="true"/> when the model is not in the catalog: the call has no cost rather than a wrong one.</summary>

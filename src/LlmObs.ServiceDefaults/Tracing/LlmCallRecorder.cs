@@ -15,9 +15,6 @@ namespace LlmObs.Tracing;
 /// </summary>
 internal sealed class LlmCallRecorder
 {
-    private const string Usd = "USD";
-    private const string Computed = "computed";
-
     private static readonly object BoxedTrue = true;
 
     private readonly string? _feature;
@@ -133,18 +130,17 @@ internal sealed class LlmCallRecorder
             if (cost is { } c)
             {
                 // AddTag, not SetTag: these names are ours alone on the span, and SetTag searches the tags for each.
-                // The total is boxed once for its two names. A part that cost nothing (no cache writes, no reasoning)
-                // is left off, as OpenTelemetry leaves off what does not apply: each attribute costs the call ~20 ns.
-                var total = (object)c.Total;
-                span.AddTag(GenAiAttributes.UsageCost, total);
-                span.AddTag(LlmObsAttributes.CostTotal, total);
+                // The total has one name, gen_ai.usage.cost (what Langfuse and OpenLIT read). A part that cost nothing
+                // (no cache writes, no reasoning) is left off, as OpenTelemetry leaves off what does not apply: each
+                // attribute costs the call ~20 ns.
+                span.AddTag(GenAiAttributes.UsageCost, c.Total);
                 AddAmount(span, LlmObsAttributes.CostInput, c.Input);
                 AddAmount(span, LlmObsAttributes.CostCachedInput, c.CachedInput);
                 AddAmount(span, LlmObsAttributes.CostCacheWrite, c.CacheWrite);
                 AddAmount(span, LlmObsAttributes.CostOutput, c.Output);
                 AddAmount(span, LlmObsAttributes.CostReasoning, c.Reasoning);
-                span.AddTag(LlmObsAttributes.CostCurrency, Usd);
-                span.AddTag(LlmObsAttributes.CostSource, Computed);
+                // The catalog says both where the prices came from and that the cost was computed, not reported;
+                // the currency, always USD, is a resource attribute (AddLlmObservabilityInstrumentation).
                 span.AddTag(LlmObsAttributes.CostCatalog, catalog.Version);
             }
             else

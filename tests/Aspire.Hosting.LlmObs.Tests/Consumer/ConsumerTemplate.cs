@@ -175,7 +175,7 @@ internal static class ConsumerTemplate
                     while (true)
                     {
                         using var response = await dashboard.GetAsync($"/api/telemetry/traces/{traceId}", timeout.Token);
-                        if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync(timeout.Token)).Contains("llmobs.cost.total")) break;
+                        if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync(timeout.Token)).Contains("llmobs.cost.catalog")) break;
                         await Task.Delay(250, timeout.Token);
                     }
                 }

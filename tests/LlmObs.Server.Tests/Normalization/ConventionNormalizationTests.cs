@@ -77,6 +77,28 @@ public sealed class ConventionNormalizationTests
     [Fact]
     public void LlmObs_service_side_cost_without_the_parts_that_cost_nothing_reads_those_parts_as_zero()
     {
+        // What UseLlmTracing writes: the total once, as gen_ai.usage.cost, beside the catalog that computed it.
+        var view = Normalize(new ConventionSpan("chat gpt-4o-mini")
+            .With("gen_ai.operation.name", "chat")
+            .With("gen_ai.provider.name", "openai")
+            .With("gen_ai.response.model", "gpt-4o-mini")
+            .With("gen_ai.usage.input_tokens", 1000)
+            .With("gen_ai.usage.output_tokens", 100)
+            .With("gen_ai.usage.cost", 0.00021)
+            .With("llmobs.cost.input", 0.00015)
+            .With("llmobs.cost.output", 0.00006)
+            .With("llmobs.cost.catalog", "litellm-2026-07-24"));
+
+        Assert.Equal("client", view.CostSource);
+        Assert.Equal(0.00021, view.CostUsd!.Value, 12);
+        Assert.NotNull(view.Cost);
+        Assert.Equal((0.00015, 0.0, 0.0, 0.00006, 0.0), (view.Cost.Input, view.Cost.CachedInput, view.Cost.CacheWrite, view.Cost.Output, view.Cost.Reasoning));
+        Assert.Equal("litellm-2026-07-24", view.Cost.Catalog);
+    }
+
+    [Fact]
+    public void LlmObs_service_side_cost_of_earlier_versions_with_its_own_total_currency_and_source_is_read_too()
+    {
         var view = Normalize(new ConventionSpan("chat gpt-4o-mini")
             .With("gen_ai.operation.name", "chat")
             .With("gen_ai.provider.name", "openai")
@@ -86,6 +108,7 @@ public sealed class ConventionNormalizationTests
             .With("gen_ai.usage.cost", 0.00021)
             .With("llmobs.cost.total", 0.00021)
             .With("llmobs.cost.input", 0.00015)
+            .With("llmobs.cost.cached_input", 0.0)
             .With("llmobs.cost.output", 0.00006)
             .With("llmobs.cost.currency", "USD")
             .With("llmobs.cost.source", "computed")
@@ -93,9 +116,7 @@ public sealed class ConventionNormalizationTests
 
         Assert.Equal("client", view.CostSource);
         Assert.Equal(0.00021, view.CostUsd!.Value, 12);
-        Assert.NotNull(view.Cost);
-        Assert.Equal((0.00015, 0.0, 0.0, 0.00006, 0.0), (view.Cost.Input, view.Cost.CachedInput, view.Cost.CacheWrite, view.Cost.Output, view.Cost.Reasoning));
-        Assert.Equal("litellm-2026-07-24", view.Cost.Catalog);
+        Assert.Equal((0.00015, 0.0, 0.00006), (view.Cost!.Input, view.Cost.CachedInput, view.Cost.Output));
     }
 
     [Fact]

@@ -57,13 +57,13 @@ public sealed class ConfiguredDefaultsTests
             await host.StopAsync(TestContext.Current.CancellationToken);
 
             var acme = Assert.Single(spans, s => s.DisplayName == "chat acme-house");
-            Assert.Equal(1_000 * 4e-6 + 100 * 8e-6, acme.Number(LlmObsAttributes.CostTotal), 1e-12);
+            Assert.Equal(1_000 * 4e-6 + 100 * 8e-6, acme.Number(GenAiAttributes.UsageCost), 1e-12);
             Assert.Equal("litellm-2026-07-24+overrides", acme.Tag(LlmObsAttributes.CostCatalog));
             Assert.Equal(new UserIdRedactor("a-shared-key-of-enough-length").Hash("u-42"), acme.Tag(LlmObsAttributes.UserHash));
             Assert.Contains("About [REDACTED:ticket]", (string)acme.Tag(GenAiAttributes.InputMessages)!, StringComparison.Ordinal);
 
             var alias = Assert.Single(spans, s => s.DisplayName == "chat prod-chat");
-            Assert.Equal(1_000 * 1.5e-7 + 100 * 6e-7, alias.Number(LlmObsAttributes.CostTotal), 1e-12);
+            Assert.Equal(1_000 * 1.5e-7 + 100 * 6e-7, alias.Number(GenAiAttributes.UsageCost), 1e-12);
         }
         finally
         {

@@ -71,11 +71,13 @@ public sealed class ChatSpanTests
         Assert.Equal(write, span.Number(LlmObsAttributes.CostCacheWrite), 1e-12);
         Assert.Equal(output, span.Number(LlmObsAttributes.CostOutput), 1e-12);
         Assert.Equal(reasoning, span.Number(LlmObsAttributes.CostReasoning), 1e-12);
-        Assert.Equal(input + cached + write + output + reasoning, span.Number(LlmObsAttributes.CostTotal), 1e-12);
-        Assert.Equal(span.Number(LlmObsAttributes.CostTotal), span.Number(GenAiAttributes.UsageCost));
-        Assert.Equal("USD", span.Tag(LlmObsAttributes.CostCurrency));
-        Assert.Equal("computed", span.Tag(LlmObsAttributes.CostSource));
+        Assert.Equal(input + cached + write + output + reasoning, span.Number(GenAiAttributes.UsageCost), 1e-12);
+        Assert.Null(span.Tag(LlmObsAttributes.CostTotal)); // one name for the total
+
+        // Computed, not reported by the provider: the catalog that computed it says so. The currency is the resource's.
         Assert.Equal("litellm-2026-07-24", span.Tag(LlmObsAttributes.CostCatalog));
+        Assert.Null(span.Tag(LlmObsAttributes.CostSource));
+        Assert.Equal("USD", capture.ResourceAttribute(LlmObsAttributes.CostCurrency));
         Assert.Null(span.Tag(LlmObsAttributes.Unpriced));
     }
 
@@ -101,11 +103,11 @@ public sealed class ChatSpanTests
         var span = capture.Single("chat");
         Assert.Equal(1_000 * 1.5e-7, span.Number(LlmObsAttributes.CostInput), 1e-12);
         Assert.Equal(100 * 6e-7, span.Number(LlmObsAttributes.CostOutput), 1e-12);
-        Assert.Equal(1_000 * 1.5e-7 + 100 * 6e-7, span.Number(LlmObsAttributes.CostTotal), 1e-12);
+        Assert.Equal(1_000 * 1.5e-7 + 100 * 6e-7, span.Number(GenAiAttributes.UsageCost), 1e-12);
         Assert.Null(span.Tag(LlmObsAttributes.CostCachedInput));
         Assert.Null(span.Tag(LlmObsAttributes.CostCacheWrite));
         Assert.Null(span.Tag(LlmObsAttributes.CostReasoning));
-        Assert.Equal("USD", span.Tag(LlmObsAttributes.CostCurrency));
+        Assert.Equal("litellm-2026-07-24", span.Tag(LlmObsAttributes.CostCatalog));
     }
 
     [Fact]
@@ -128,7 +130,7 @@ public sealed class ChatSpanTests
         Assert.True(span.Number("gen_ai.response.time_to_first_chunk") >= 0);
         Assert.Equal(1_000, span.Number(GenAiAttributes.InputTokens));
         Assert.Equal(400, span.Number(GenAiAttributes.CacheReadTokens));
-        Assert.Equal(600 * 1.5e-7 + 400 * 7.5e-8 + 20 * 6e-7, span.Number(LlmObsAttributes.CostTotal), 1e-12);
+        Assert.Equal(600 * 1.5e-7 + 400 * 7.5e-8 + 20 * 6e-7, span.Number(GenAiAttributes.UsageCost), 1e-12);
     }
 
     [Fact]
@@ -154,7 +156,7 @@ public sealed class ChatSpanTests
         Assert.Equal(typeof(HttpRequestException).FullName, span.Tag(GenAiAttributes.ErrorType));
         Assert.True(span.Number("gen_ai.response.time_to_first_chunk") >= 0);
         Assert.Equal(1_000, span.Number(GenAiAttributes.InputTokens));
-        Assert.Equal(1_000 * 1.5e-7 + 5 * 6e-7, span.Number(LlmObsAttributes.CostTotal), 1e-12);
+        Assert.Equal(1_000 * 1.5e-7 + 5 * 6e-7, span.Number(GenAiAttributes.UsageCost), 1e-12);
     }
 
     [Fact]
@@ -178,7 +180,7 @@ public sealed class ChatSpanTests
         Assert.Contains("OperationCanceledException", (string)span.Tag(GenAiAttributes.ErrorType)!);
         Assert.True(span.Number("gen_ai.response.time_to_first_chunk") >= 0);
         Assert.Equal(300, span.Number(GenAiAttributes.InputTokens));
-        Assert.Equal(300 * 1.5e-7 + 2 * 6e-7, span.Number(LlmObsAttributes.CostTotal), 1e-12);
+        Assert.Equal(300 * 1.5e-7 + 2 * 6e-7, span.Number(GenAiAttributes.UsageCost), 1e-12);
     }
 
     [Fact]
@@ -195,7 +197,7 @@ public sealed class ChatSpanTests
         }
 
         var span = capture.Single("chat");
-        Assert.Equal(300 * 1.5e-7 + 2 * 6e-7, span.Number(LlmObsAttributes.CostTotal), 1e-12);
+        Assert.Equal(300 * 1.5e-7 + 2 * 6e-7, span.Number(GenAiAttributes.UsageCost), 1e-12);
     }
 
     [Fact]
@@ -211,7 +213,7 @@ public sealed class ChatSpanTests
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("429 Too Many Requests", span.StatusDescription);
         Assert.Equal(typeof(InvalidOperationException).FullName, span.Tag(GenAiAttributes.ErrorType));
-        Assert.Null(span.Tag(LlmObsAttributes.CostTotal));
+        Assert.Null(span.Tag(GenAiAttributes.UsageCost));
     }
 
     [Fact]
@@ -232,8 +234,8 @@ public sealed class ChatSpanTests
 
         var span = capture.Single("chat");
         Assert.Equal(true, span.Tag(LlmObsAttributes.Unpriced));
-        Assert.Null(span.Tag(LlmObsAttributes.CostTotal));
         Assert.Null(span.Tag(GenAiAttributes.UsageCost));
+        Assert.Null(span.Tag(LlmObsAttributes.CostCatalog));
     }
 
     [Fact]

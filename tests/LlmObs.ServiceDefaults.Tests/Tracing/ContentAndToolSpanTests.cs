@@ -134,7 +134,7 @@ public sealed class ContentAndToolSpanTests
         Assert.Equal("queued a message to [REDACTED:email]", JsonSerializer.Deserialize<string>(result));
         Assert.Equal("support", tool.Tag(LlmObsAttributes.Feature));
         Assert.All(chats, c => Assert.Equal("support", c.Tag(LlmObsAttributes.Feature)));
-        Assert.All(chats, c => Assert.NotNull(c.Tag(LlmObsAttributes.CostTotal)));
+        Assert.All(chats, c => Assert.NotNull(c.Tag(GenAiAttributes.UsageCost)));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class EmbeddingRetrievalRerankTests
         Assert.Equal("embeddings text-embedding-3-small", span.DisplayName);
         Assert.Equal("openai", span.Tag(GenAiAttributes.ProviderName));
         Assert.Equal(1_200, span.Number(GenAiAttributes.InputTokens));
-        Assert.Equal(1_200 * 2e-8, span.Number(LlmObsAttributes.CostTotal), 1e-15);
+        Assert.Equal(1_200 * 2e-8, span.Number(GenAiAttributes.UsageCost), 1e-15);
         Assert.Equal(1_200 * 2e-8, span.Number(LlmObsAttributes.CostInput), 1e-15);
         Assert.Equal("index", span.Tag(LlmObsAttributes.Feature));
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Xunit;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace LlmObs.ServiceDefaults.Tests.Tracing;
@@ -21,6 +22,10 @@ internal sealed class SpanCapture : IDisposable
     }
 
     public List<Activity> Spans { get; } = [];
+
+    /// <summary>An attribute of the resource the tracer provider exports the spans with.</summary>
+    public object? ResourceAttribute(string name) =>
+        _provider.GetResource().Attributes.FirstOrDefault(a => a.Key == name).Value;
 
     public Activity Single(string namePrefix) => Assert.Single(Spans, s => s.DisplayName.StartsWith(namePrefix, StringComparison.Ordinal));
 

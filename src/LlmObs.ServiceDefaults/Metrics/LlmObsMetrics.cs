@@ -12,7 +12,7 @@ namespace LlmObs.Metrics;
 /// </summary>
 internal static class LlmObsMetrics
 {
-    private static readonly Meter Meter = new(LlmObsTelemetry.SourceName);
+    internal static readonly Meter Meter = new(LlmObsTelemetry.SourceName);
 
     public static readonly Counter<double> Cost = Meter.CreateCounter<double>("llmobs.cost", "USD", "Cost of LLM calls.");
 

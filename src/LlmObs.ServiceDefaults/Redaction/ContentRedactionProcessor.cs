@@ -31,6 +31,9 @@ internal sealed class ContentRedactionProcessor : BaseProcessor<Activity>
     ];
 
     private static int _active;
+    // Microsoft.Extensions.AI's clients capture content by default when this variable says so.
+    private static volatile bool _contentCaptured = string.Equals(
+        Environment.GetEnvironmentVariable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"), "true", StringComparison.OrdinalIgnoreCase);
     private int _shutdown;
 
     public ContentRedactionProcessor() => Interlocked.Increment(ref _active);
@@ -40,6 +43,12 @@ internal sealed class ContentRedactionProcessor : BaseProcessor<Activity>
     /// content at all rather than export it unredacted.
     /// </summary>
     public static bool IsActive => Volatile.Read(ref _active) > 0;
+
+    /// <summary>
+    /// Noted by a pipeline the first time it asks Microsoft.Extensions.AI for content. Content reaches an LlmObs span
+    /// only that way, so until then no span needs its tags searched for it (most processes run with content off).
+    /// </summary>
+    public static void ContentCaptured() => _contentCaptured = true;
 
     public override void OnStart(Activity data)
     {
@@ -60,7 +69,7 @@ internal sealed class ContentRedactionProcessor : BaseProcessor<Activity>
 
     public override void OnEnd(Activity data)
     {
-        if (data.Source.Name != LlmObsTelemetry.SourceName || !data.IsAllDataRequested || !HasContent(data))
+        if (!_contentCaptured || data.Source.Name != LlmObsTelemetry.SourceName || !data.IsAllDataRequested || !HasContent(data))
         {
             return;
         }

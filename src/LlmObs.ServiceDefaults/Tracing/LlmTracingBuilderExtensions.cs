@@ -26,10 +26,7 @@ public static class LlmTracingBuilderExtensions
             var options = CreateOptions(configure);
             var metadata = inner.GetService<ChatClientMetadata>();
             var recorder = new LlmCallRecorder(options, GenAiAttributes.Operations.Chat, metadata?.ProviderName, metadata?.DefaultModelId);
-
-            // Ours goes inside MEAI's client so that its span is Activity.Current while we run.
-            var otel = new OpenTelemetryChatClient(new LlmTracingChatClient(inner, recorder), Logger<OpenTelemetryChatClient>(services), LlmObsTelemetry.SourceName);
-            return new ContentCaptureChatClient(otel, recorder);
+            return new LlmTracingChatClient(inner, recorder, Logger<OpenTelemetryChatClient>(services));
         });
     }
 

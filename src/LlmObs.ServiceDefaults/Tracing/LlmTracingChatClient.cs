@@ -1,177 +1,73 @@
-using LlmObs.Semantics;
+using LlmObs.Redaction;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace LlmObs.Tracing;
 
 /// <summary>
-/// Sits inside Microsoft.Extensions.AI's <see cref="OpenTelemetryChatClient"/>, whose <c>chat {model}</c> span is then
-/// <see cref="System.Diagnostics.Activity.Current"/>, and adds what that span lacks: feature, hashed user, conversation,
-/// cache-write tokens and cost.
+/// The link <c>UseLlmTracing()</c> adds to a chat pipeline. Each call gets one GenAI <c>chat {model}</c> span, made one
+/// of two ways with the same attributes: by Microsoft.Extensions.AI's <see cref="OpenTelemetryChatClient"/>, with
+/// <see cref="ChatSpanEnricher"/> inside it adding LlmObs's attributes, for calls that capture content, stream or offer
+/// tools (that client's serialisation of messages, chunks and tool definitions is the reference); and by
+/// <see cref="ChatSpan"/> for the rest, the common production case, at less cost per call.
 /// </summary>
-internal sealed class LlmTracingChatClient(IChatClient innerClient, LlmCallRecorder recorder) : DelegatingChatClient(innerClient)
+/// <remarks>
+/// Content is captured when the pipeline's mode is <see cref="ContentMode.Raw"/>, or <see cref="ContentMode.Redacted"/>
+/// and a redaction processor is there to redact it before export; otherwise not, so content never leaves unredacted
+/// because a tracer provider was set up without LlmObs's processor. <see cref="FunctionInvokingChatClient"/> asks the
+/// OpenTelemetry client whether to record tool arguments and results, so tool spans follow the same rule.
+/// </remarks>
+internal sealed class LlmTracingChatClient : DelegatingChatClient
 {
-    // Not async: a response that is already there (a cache, a test double, a fast provider) is recorded at once and
-    // its task passed up as it is, without a state machine or a second task per call.
-    public override Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    private readonly OpenTelemetryChatClient _openTelemetry;
+    private readonly IChatClient _provider;
+    private readonly LlmCallRecorder _recorder;
+    private readonly ChatSpan _span;
+
+    public LlmTracingChatClient(IChatClient provider, LlmCallRecorder recorder, ILogger? logger)
+        : this(provider, recorder, logger, new OpenTelemetryChatClient(new ChatSpanEnricher(provider, recorder), logger, LlmObsTelemetry.SourceName))
     {
-        var span = recorder.CurrentSpan();
-        if (span is not null)
-        {
-            recorder.Begin(span, options?.ConversationId is not null);
-        }
-
-        Task<ChatResponse> call;
-        try
-        {
-            call = base.GetResponseAsync(messages, options, cancellationToken);
-        }
-        catch (Exception e)
-        {
-            // As an async method would: the failure travels in the task.
-            return Failed(e);
-        }
-
-        if (!call.IsCompletedSuccessfully)
-        {
-            return Awaited(call, span, options?.ModelId);
-        }
-
-        var response = call.Result;
-        recorder.Record(span, response.ModelId ?? options?.ModelId, response.Usage);
-        return call;
     }
+
+    private LlmTracingChatClient(IChatClient provider, LlmCallRecorder recorder, ILogger? logger, OpenTelemetryChatClient openTelemetry)
+        : base(openTelemetry)
+    {
+        _openTelemetry = openTelemetry;
+        _provider = provider;
+        _recorder = recorder;
+        _span = new ChatSpan(recorder, provider.GetService<ChatClientMetadata>(), logger);
+
+        // Its default follows OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT; here the content mode decides, per call.
+        _openTelemetry.EnableSensitiveData = false;
+    }
+
+    // Not async: a pass-through that adds no state machine to every call.
+    public override Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        CaptureContent() || options?.Tools is { Count: > 0 }
+            ? base.GetResponseAsync(messages, options, cancellationToken)
+            : _span.TraceAsync(_provider, messages, options, cancellationToken);
 
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var span = recorder.CurrentSpan();
-        if (span is not null)
-        {
-            recorder.Begin(span, options?.ConversationId is not null);
-        }
-
-        return new UsageTrackingStream(base.GetStreamingResponseAsync(messages, options, cancellationToken), recorder, span, options?.ModelId, cancellationToken);
+        CaptureContent();
+        return base.GetStreamingResponseAsync(messages, options, cancellationToken);
     }
 
-    private async Task<ChatResponse> Awaited(Task<ChatResponse> call, System.Diagnostics.Activity? span, string? requestModel)
+    private bool CaptureContent()
     {
-        var response = await call.ConfigureAwait(false);
-        recorder.Record(span, response.ModelId ?? requestModel, response.Usage);
-        return response;
-    }
-
-    private static Task<ChatResponse> Failed(Exception exception)
-    {
-        var failed = new TaskCompletionSource<ChatResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (exception is OperationCanceledException canceled)
+        var mode = _recorder.Policy.Mode;
+        var capture = mode == ContentMode.Raw || (mode == ContentMode.Redacted && ContentRedactionProcessor.IsActive);
+        if (_openTelemetry.EnableSensitiveData != capture)
         {
-            failed.SetCanceled(canceled.CancellationToken);
-        }
-        else
-        {
-            failed.SetException(exception);
-        }
-
-        return failed.Task;
-    }
-
-    /// <summary>
-    /// Passes a stream through, noting its model and usage, and records them when the stream ends, fails or is
-    /// abandoned, so a stream cut midway still reports what it used. Written by hand rather than as an async
-    /// iterator: chunks that are already there pass without a state machine step each.
-    /// </summary>
-    private sealed class UsageTrackingStream(
-        IAsyncEnumerable<ChatResponseUpdate> inner, LlmCallRecorder recorder, System.Diagnostics.Activity? span, string? requestModel, CancellationToken cancellationToken)
-        : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
-    {
-        private IAsyncEnumerator<ChatResponseUpdate>? _enumerator;
-        private string? _model;
-        private UsageDetails? _usage;
-        private bool _recorded;
-
-        public ChatResponseUpdate Current => _enumerator!.Current;
-
-        public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken token = default)
-        {
-            if (_enumerator is not null)
+            _openTelemetry.EnableSensitiveData = capture;
+            if (capture)
             {
-                throw new InvalidOperationException("The stream of a chat response can be enumerated once.");
-            }
-
-            _enumerator = inner.GetAsyncEnumerator(token.CanBeCanceled ? token : cancellationToken);
-            return this;
-        }
-
-        public ValueTask<bool> MoveNextAsync()
-        {
-            ValueTask<bool> next;
-            try
-            {
-                next = _enumerator!.MoveNextAsync();
-            }
-            catch
-            {
-                Record();
-                throw;
-            }
-
-            return next.IsCompletedSuccessfully ? new ValueTask<bool>(Moved(next.Result)) : Awaited(next);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Record();
-            if (_enumerator is not null)
-            {
-                await _enumerator.DisposeAsync().ConfigureAwait(false);
+                ContentRedactionProcessor.ContentCaptured();
             }
         }
 
-        private async ValueTask<bool> Awaited(ValueTask<bool> next)
-        {
-            try
-            {
-                return Moved(await next.ConfigureAwait(false));
-            }
-            catch
-            {
-                Record();
-                throw;
-            }
-        }
-
-        private bool Moved(bool hasNext)
-        {
-            if (!hasNext)
-            {
-                Record();
-                return false;
-            }
-
-            var update = _enumerator!.Current;
-            _model ??= update.ModelId;
-
-            // An indexed loop: enumerating the IList interface would allocate for every chunk.
-            var contents = update.Contents;
-            for (var i = 0; i < contents.Count; i++)
-            {
-                if (contents[i] is UsageContent usageContent)
-                {
-                    (_usage ??= new()).Add(usageContent.Details);
-                }
-            }
-
-            return true;
-        }
-
-        private void Record()
-        {
-            if (!_recorded)
-            {
-                _recorded = true;
-                recorder.Record(span, _model ?? requestModel, _usage);
-            }
-        }
+        return capture;
     }
 }

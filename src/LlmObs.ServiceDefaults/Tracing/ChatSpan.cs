@@ -53,12 +53,21 @@ internal sealed partial class ChatSpan
         {
             // As an async method would: the failure travels in the task.
             End(span, model, stopwatch, null, e);
-            return Task.FromException<ChatResponse>(e);
+            return FailedCall.From(e);
         }
 
         if (!call.IsCompletedSuccessfully)
         {
-            return Awaited(call, span, model, stopwatch);
+            var awaited = Awaited(call, span, model, stopwatch);
+
+            // Starting the span made it current in the caller's flow too, as this is not an async method (which would
+            // restore it on return); the span ends in the continuation, so the caller gets its own span back here.
+            if (span is not null)
+            {
+                Activity.Current = span.Parent;
+            }
+
+            return awaited;
         }
 
         End(span, model, stopwatch, call.Result, null);

@@ -29,7 +29,7 @@ internal sealed class ChatSpanEnricher(IChatClient innerClient, LlmCallRecorder 
         catch (Exception e)
         {
             // As an async method would: the failure travels in the task.
-            return Failed(e);
+            return FailedCall.From(e);
         }
 
         if (!call.IsCompletedSuccessfully)
@@ -59,21 +59,6 @@ internal sealed class ChatSpanEnricher(IChatClient innerClient, LlmCallRecorder 
         var response = await call.ConfigureAwait(false);
         recorder.Record(span, response.ModelId ?? requestModel, response.Usage);
         return response;
-    }
-
-    private static Task<ChatResponse> Failed(Exception exception)
-    {
-        var failed = new TaskCompletionSource<ChatResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (exception is OperationCanceledException canceled)
-        {
-            failed.SetCanceled(canceled.CancellationToken);
-        }
-        else
-        {
-            failed.SetException(exception);
-        }
-
-        return failed.Task;
     }
 
     /// <summary>

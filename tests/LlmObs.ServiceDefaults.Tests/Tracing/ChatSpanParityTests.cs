@@ -83,6 +83,36 @@ public sealed class ChatSpanParityTests
         Assert.Equal(referenceLog, ourLog);
     }
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("answer after a delay")]
+    [InlineData("provider error")]
+    [InlineData("provider error thrown before any task")]
+    public async Task The_callers_span_is_current_again_after_the_call_however_the_provider_answers(string name)
+    {
+        var scenario = Scenarios[name];
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource("LlmObs", "Caller").AddInMemoryExporter(spans).Build()!;
+        using var callerSource = new ActivitySource("Caller");
+        using var client = new ChatClientBuilder(new ScriptedChatClient(scenario.Metadata, scenario.Answer))
+            .UseLlmTracing(o => o.Content = ContentMode.Off).Build();
+
+        using var request = callerSource.StartActivity("POST /ask");
+        var call = client.GetResponseAsync("What is the refund window?", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Same(request, Activity.Current); // before awaiting: spans the caller starts now are not the call's children
+        try
+        {
+            await call;
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException)
+        {
+        }
+
+        Assert.Same(request, Activity.Current);
+        var chat = Assert.Single(spans, s => s.Source.Name == "LlmObs");
+        Assert.Equal(request!.SpanId, chat.ParentSpanId);
+    }
+
     [Fact]
     public async Task Calls_traced_either_way_feed_one_stream_of_each_GenAI_metric()
     {

@@ -40,6 +40,12 @@ internal sealed partial class ChatSpan
     public Task<ChatResponse> TraceAsync(
         IChatClient inner, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
+        if (messages is null)
+        {
+            // Checked before any span, as the OpenTelemetry client does.
+            return FailedCall.From(new ArgumentNullException(nameof(messages)));
+        }
+
         var model = options?.ModelId ?? _recorder.DefaultModel;
         var span = Start(model, options);
         var stopwatch = GenAiClientMetrics.OperationDuration.Enabled ? Stopwatch.StartNew() : null;

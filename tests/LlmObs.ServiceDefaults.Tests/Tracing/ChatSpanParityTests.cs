@@ -114,6 +114,24 @@ public sealed class ChatSpanParityTests
     }
 
     [Fact]
+    public async Task No_messages_is_an_argument_error_in_the_task_and_no_span_either_way()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource("LlmObs", ReferenceSource).AddInMemoryExporter(spans).Build()!;
+        var provider = new ScriptedChatClient(OpenAi, _ => Answer(Full(ChatFinishReason.Stop)));
+        using var reference = new ChatClientBuilder(provider).UseOpenTelemetry(sourceName: ReferenceSource).Build();
+        using var ours = new ChatClientBuilder(provider).UseLlmTracing(o => o.Content = ContentMode.Off).Build();
+
+        foreach (var client in new[] { reference, ours })
+        {
+            var call = client.GetResponseAsync((IEnumerable<ChatMessage>)null!, cancellationToken: TestContext.Current.CancellationToken);
+            await Assert.ThrowsAsync<ArgumentNullException>(() => call);
+        }
+
+        Assert.Empty(spans);
+    }
+
+    [Fact]
     public async Task Calls_traced_either_way_feed_one_stream_of_each_GenAI_metric()
     {
         var metrics = new List<Metric>();

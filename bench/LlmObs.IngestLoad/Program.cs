@@ -43,7 +43,7 @@ else
         LoadResult result;
         try
         {
-            result = await LoadRunner.RunAsync(serverUrl, load);
+            result = await LoadRunner.RunAsync(serverUrl, load, server);
         }
         finally
         {
@@ -93,12 +93,12 @@ else
 }
 
 Console.WriteLine();
-Console.WriteLine("| target | spans/s | requests | non-2xx | request p50 ms | p90 ms | p99 ms | max ms | load avg (1 min) before → after |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+Console.WriteLine("| target | spans/s | requests | non-2xx | request p50 ms | p90 ms | p99 ms | max ms | server CPU µs/span | load avg (1 min) before → after |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
 foreach (var (target, r) in rows)
 {
     Console.WriteLine(string.Create(culture,
-        $"| {target} | {r.SpansPerSecond:N0} | {r.Requests} | {r.Rejected} | {r.P50:F1} | {r.P90:F1} | {r.P99:F1} | {r.Max:F1} | {r.LoadBefore} → {r.LoadAfter} |"));
+        $"| {target} | {r.SpansPerSecond:N0} | {r.Requests} | {r.Rejected} | {r.P50:F1} | {r.P90:F1} | {r.P99:F1} | {r.Max:F1} | {(r.ServerCpuMicrosecondsPerSpan is { } cpu ? cpu.ToString("F0", culture) : "–")} | {r.LoadBefore} → {r.LoadAfter} |"));
 }
 
 foreach (var (target, r) in rows)
@@ -110,12 +110,13 @@ internal sealed record LoadSettings(int Seconds, int Warmup, int Senders, int Sp
 
 internal sealed record LoadResult(
     double SpansPerSecond, int Requests, long Rejected, double P50, double P90, double P99, double Max, long RequestBytes,
-    IReadOnlyList<long> PerSecond, string LoadBefore, string LoadAfter);
+    IReadOnlyList<long> PerSecond, string LoadBefore, string LoadAfter, double? ServerCpuMicrosecondsPerSpan = null);
 
 /// <summary>Drives one OTLP/HTTP endpoint with the load: each sender posts its requests back to back.</summary>
 internal static class LoadRunner
 {
-    public static async Task<LoadResult> RunAsync(string url, LoadSettings load)
+    /// <param name="server">The server process when the loader started it: its CPU time over the measured seconds is reported per span.</param>
+    public static async Task<LoadResult> RunAsync(string url, LoadSettings load, Process? server = null)
     {
         // Requests are made and serialised before the clock starts; sending only patches ids and times in place.
         var templates = Enumerable.Range(0, load.Senders)
@@ -133,6 +134,15 @@ internal static class LoadRunner
         long spansAcknowledged = 0, rejected = 0, payloadBytes = 0;
         var stopwatch = Stopwatch.StartNew();
         var end = TimeSpan.FromSeconds(load.Warmup + load.Seconds);
+
+        // The server's CPU (all its threads, user + system) from the end of the warm-up to the end of the run.
+        TimeSpan? cpuAtWarmup = null;
+        var cpuProbe = server is null ? Task.CompletedTask : Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(load.Warmup));
+            server.Refresh();
+            cpuAtWarmup = server.TotalProcessorTime;
+        });
 
         await Task.WhenAll(Enumerable.Range(0, load.Senders).Select(sender => Task.Run(async () =>
         {
@@ -180,11 +190,19 @@ internal static class LoadRunner
         })));
 
         var measured = stopwatch.Elapsed.TotalSeconds - load.Warmup;
+        await cpuProbe;
+        double? cpuPerSpan = null;
+        if (server is not null && cpuAtWarmup is { } startCpu && spansAcknowledged > 0)
+        {
+            server.Refresh();
+            cpuPerSpan = (server.TotalProcessorTime - startCpu).TotalMicroseconds / spansAcknowledged;
+        }
+
         var all = latencies.SelectMany(l => l).Order().ToList();
         double Percentile(double p) => all.Count == 0 ? double.NaN : all[Math.Min(all.Count - 1, (int)Math.Ceiling(p * all.Count) - 1)];
         return new LoadResult(
             spansAcknowledged / measured, all.Count, rejected, Percentile(0.50), Percentile(0.90), Percentile(0.99), all.Count == 0 ? 0 : all[^1],
-            all.Count == 0 ? 0 : payloadBytes / all.Count, windows.Skip(load.Warmup + 1).Take(load.Seconds - 1).ToList(), loadBefore, LoadAverage());
+            all.Count == 0 ? 0 : payloadBytes / all.Count, windows.Skip(load.Warmup + 1).Take(load.Seconds - 1).ToList(), loadBefore, LoadAverage(), cpuPerSpan);
     }
 
     private static string LoadAverage() =>

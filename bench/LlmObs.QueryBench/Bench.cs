@@ -27,9 +27,10 @@ internal static class Bench
     /// <summary>Every measured call: its name, and a run that returns a short description of the answer.</summary>
     private static IEnumerable<(string Name, Func<SpanFilter, Task<string>> Run)> Aggregates(ISpanQueries q, int windowDays) =>
     [
-        ("cost-per-day by feature", async f => Rows(await q.CostPerDayAsync(f, CostDimension.Feature, default))),
-        ("cost-per-day by user", async f => Rows(await q.CostPerDayAsync(f, CostDimension.User, default))),
-        ("cost-per-day by model", async f => Rows(await q.CostPerDayAsync(f, CostDimension.Model, default))),
+        ("cost-per-day by feature", async f => Rows(await q.CostPerDayAsync(f, CostDimension.Feature, null, default))),
+        ("cost-per-day by user", async f => Rows(await q.CostPerDayAsync(f, CostDimension.User, null, default))),
+        ("cost-per-day by user top 8", async f => Rows(await q.CostPerDayAsync(f, CostDimension.User, 8, default))), // the dashboard's
+        ("cost-per-day by model", async f => Rows(await q.CostPerDayAsync(f, CostDimension.Model, null, default))),
         ("cost-by model", async f => Rows(await q.CostByAsync(f, CostDimension.Model, default))),
         ("cost-by user", async f => Rows(await q.CostByAsync(f, CostDimension.User, default))),
         ("cost-per-call percentiles", async f => Calls((await q.CostPerCallAsync(f, default)).Count)),

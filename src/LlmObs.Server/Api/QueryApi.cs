@@ -68,11 +68,7 @@ internal static class QueryApi
             ISpanQueries queries, [AsParameters] FilterParameters filter, string? by, int? top, CancellationToken cancellationToken) =>
             !TryDimension(by, out var dimension) ? BadRequest("by is feature, user or model.")
             : top < 1 ? BadRequest("top is the number of keys to keep, at least 1.")
-            : await WithFilter(filter, async f =>
-            {
-                var rows = await queries.CostPerDayAsync(f, dimension, cancellationToken);
-                return top is { } n ? DailyCostSeries.KeepTop(rows, n) : rows;
-            }))
+            : await WithFilter(filter, f => queries.CostPerDayAsync(f, dimension, top, cancellationToken)))
             .WithSummary("Cost per UTC day, split by feature (default), user or model; with top, the keys beyond the top ones summed as \"(other)\".");
 
         aggregates.MapGet("/cost-by", async Task<Results<Ok<IReadOnlyList<GroupCost>>, ProblemHttpResult>> (
@@ -137,8 +133,8 @@ internal static class QueryApi
             return TypedResults.Ok(new DashboardResponse(
                 f.From,
                 f.To,
-                DailyCostSeries.KeepTop(await queries.CostPerDayAsync(f, CostDimension.Feature, cancellationToken), DashboardSeries),
-                DailyCostSeries.KeepTop(await queries.CostPerDayAsync(f, CostDimension.User, cancellationToken), DashboardSeries),
+                await queries.CostPerDayAsync(f, CostDimension.Feature, DashboardSeries, cancellationToken),
+                await queries.CostPerDayAsync(f, CostDimension.User, DashboardSeries, cancellationToken),
                 await queries.CostByAsync(f, CostDimension.Model, cancellationToken),
                 await queries.CostPerCallAsync(f, cancellationToken),
                 await queries.CacheHitRateAsync(f, cancellationToken),

@@ -10,7 +10,8 @@ internal interface ISpanQueries
 
     Task<Page<LlmCallRow>> ListCallsAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<DailyCost>> CostPerDayAsync(SpanFilter filter, CostDimension by, CancellationToken cancellationToken);
+    /// <summary>Cost per UTC day and key; with <paramref name="top"/>, the keys beyond the top ones summed as <see cref="DailyCost.OtherKey"/>.</summary>
+    Task<IReadOnlyList<DailyCost>> CostPerDayAsync(SpanFilter filter, CostDimension by, int? top, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<GroupCost>> CostByAsync(SpanFilter filter, CostDimension by, CancellationToken cancellationToken);
 

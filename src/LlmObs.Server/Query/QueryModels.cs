@@ -39,7 +39,11 @@ internal sealed record LlmCallRow(
     double? TimeToFirstTokenMs);
 
 /// <summary>Cost of one day (UTC) for one value of the grouping dimension.</summary>
-internal sealed record DailyCost(DateTime Day, string? Key, long Calls, double CostUsd);
+internal sealed record DailyCost(DateTime Day, string? Key, long Calls, double CostUsd)
+{
+    /// <summary>The key a split kept to its top keys sums the others under.</summary>
+    public const string OtherKey = "(other)";
+}
 
 /// <summary>Totals for one value of a grouping dimension.</summary>
 internal sealed record GroupCost(string? Key, long Calls, long InputTokens, long OutputTokens, long CacheReadTokens, double CostUsd);

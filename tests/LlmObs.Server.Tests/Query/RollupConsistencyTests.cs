@@ -125,7 +125,7 @@ public abstract class RollupConsistencyTests
             await AssertSameAsync(raw, rolled, filter);
         }
 
-        Assert.Empty(await rolled.CostPerDayAsync(new SpanFilter { From = Start, To = Start.AddDays(1) }, CostDimension.User, Ct));
+        Assert.Empty(await rolled.CostPerDayAsync(new SpanFilter { From = Start, To = Start.AddDays(1) }, CostDimension.User, null, Ct));
 
         await fixture.Server.Services.GetRequiredService<IStoreMaintenance>().ClearAsync(Ct);
 
@@ -255,8 +255,8 @@ public abstract class RollupConsistencyTests
         {
             var answers = new Dictionary<string, object>
             {
-                ["cost-per-day feature"] = await q.CostPerDayAsync(filter, CostDimension.Feature, Ct),
-                ["cost-per-day model"] = await q.CostPerDayAsync(filter, CostDimension.Model, Ct),
+                ["cost-per-day feature"] = await q.CostPerDayAsync(filter, CostDimension.Feature, null, Ct),
+                ["cost-per-day model"] = await q.CostPerDayAsync(filter, CostDimension.Model, null, Ct),
                 ["cost-by model"] = await q.CostByAsync(filter, CostDimension.Model, Ct),
                 ["cost-by feature"] = await q.CostByAsync(filter, CostDimension.Feature, Ct),
                 ["cost-per-call"] = await q.CostPerCallAsync(filter, Ct),
@@ -270,13 +270,31 @@ public abstract class RollupConsistencyTests
                 ["top calls"] = await q.TopCallsAsync(filter, 10, Ct),
                 ["top call"] = await q.TopCallsAsync(filter, 1, Ct),
             };
+            answers["cost-per-day feature top 2"] = await KeptTopAsync(q, CostDimension.Feature, 2);
             if (!skipUsers)
             {
-                answers["cost-per-day user"] = await q.CostPerDayAsync(filter, CostDimension.User, Ct);
+                answers["cost-per-day user"] = await q.CostPerDayAsync(filter, CostDimension.User, null, Ct);
                 answers["cost-by user"] = await q.CostByAsync(filter, CostDimension.User, Ct);
+                answers["cost-per-day user top 3"] = await KeptTopAsync(q, CostDimension.User, 3);
             }
 
             return answers;
+        }
+
+        // The database's fold to the top keys, checked against the same fold of the whole split done here.
+        async Task<IReadOnlyList<DailyCost>> KeptTopAsync(ISpanQueries q, CostDimension by, int top)
+        {
+            var kept = await q.CostPerDayAsync(filter, by, top, Ct);
+            var all = await q.CostPerDayAsync(filter, by, null, Ct);
+            var keys = all.GroupBy(r => r.Key).Select(g => (g.Key, Cost: g.Sum(r => r.CostUsd)))
+                .OrderByDescending(k => k.Cost).ThenBy(k => k.Key, StringComparer.Ordinal).Take(top).Select(k => k.Key).ToHashSet();
+            var folded = all.GroupBy(r => (r.Day, Key: keys.Contains(r.Key) ? r.Key : DailyCost.OtherKey))
+                .Select(g => (g.Key.Day, g.Key.Key, Calls: g.Sum(r => r.Calls), Cost: g.Sum(r => r.CostUsd)))
+                .OrderBy(r => r.Day).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+            var actual = kept.OrderBy(r => r.Day).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+            Assert.Equal(folded.Select(r => (r.Day, r.Key, r.Calls)), actual.Select(r => (r.Day, r.Key, r.Calls)));
+            Assert.All(folded.Zip(actual), pair => Assert.Equal(pair.First.Cost, pair.Second.CostUsd, 1e-9));
+            return kept;
         }
 
         var expected = await Answers(raw);

@@ -178,7 +178,11 @@ internal sealed class LargeValueSplitter(int largeValueBytes)
 }
 
 /// <summary>A span ready to store: its row values after large values were moved out, and the blobs they went to.</summary>
-internal sealed record SplitSpan(SpanRecord Span, string AttributesJson, string? EventsJson, string? ContentRefs, IReadOnlyList<ContentBlob> Blobs);
+internal sealed record SplitSpan(SpanRecord Span, string AttributesJson, string? EventsJson, string? ContentRefs, IReadOnlyList<ContentBlob> Blobs)
+{
+    /// <summary><c>user_id</c> and <c>ttft_ms</c> read from <see cref="AttributesJson"/> at ingest; null when the engine's SQL must read them.</summary>
+    public QueryColumnValues? QueryColumns { get; init; }
+}
 
 /// <summary>
 /// One stored value, keyed by day and the SHA-256 of its UTF-8 bytes: the value's JSON token as text, stored once, in

@@ -20,6 +20,8 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     private readonly DuckDBConnection _connection;
     private readonly WriteQueue<SplitSpan> _queue;
     private readonly LargeValueSplitter _splitter;
+    private readonly RecentKeys _recentSpans = new(RecentKeys.DefaultCapacity);
+    private readonly RecentKeys _recentContent = new(RecentKeys.DefaultCapacity);
     private readonly ILogger<DuckDbSpanStore> _logger;
     private Task? _writer;
     private bool _disposed;
@@ -46,6 +48,72 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         // instead of a unique index, which DuckDB keeps in memory and which would grow with the store.
         DuckDbSchema.Execute(_connection, "CREATE TEMP TABLE spans_staging AS SELECT * FROM spans LIMIT 0");
         DuckDbSchema.Execute(_connection, "CREATE TEMP TABLE content_staging AS SELECT * FROM content LIMIT 0");
+        SeedRecentKeys();
+    }
+
+    /// <summary>How far back in start time the ids of stored spans are read at start, so a retry after a restart is still caught.</summary>
+    internal static readonly TimeSpan RecentSpansSeed = TimeSpan.FromMinutes(2);
+
+    // The keys of the spans (by start time) and content (by day) stored lately: a row not among them, after the horizon,
+    // is new and is appended straight to its table. Read from the store itself, so rows acknowledged before a crash count too.
+    private void SeedRecentKeys()
+    {
+        var earliest = RecentKeys.SecondOf(DateTime.UtcNow - RecentSpansSeed);
+        Seed(_recentSpans, "spans", earliest,
+            "SELECT date_trunc('second', start_time), count(*) FROM spans WHERE start_time >= $from GROUP BY 1 ORDER BY 1 DESC",
+            "SELECT trace_id, span_id, start_time FROM spans WHERE start_time >= $from",
+            bucket => new DateTime(bucket * TimeSpan.TicksPerSecond),
+            reader => RecentKeys.SecondOf(reader.GetDateTime(0)),
+            reader => (RecentKeys.SecondOf(reader.GetDateTime(2)), RecentKeys.SpanKey(reader.GetString(0), reader.GetString(1))));
+
+        // Content is kept once per day: today's and yesterday's (late spans) content is known.
+        Seed(_recentContent, "content", RecentKeys.DayOf(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1)),
+            "SELECT day, count(*) FROM content WHERE day >= $from GROUP BY 1 ORDER BY 1 DESC",
+            "SELECT day, hash FROM content WHERE day >= $from",
+            bucket => DateOnly.FromDayNumber((int)bucket),
+            reader => RecentKeys.DayOf(reader.GetFieldValue<DateOnly>(0)),
+            reader => (RecentKeys.DayOf(reader.GetFieldValue<DateOnly>(0)), RecentKeys.ContentKey(reader.GetString(1))));
+    }
+
+    private void Seed(
+        RecentKeys keys, string table, long earliest, string countSql, string keysSql, Func<long, object> parameter,
+        Func<DuckDBDataReader, long> countedBucket, Func<DuckDBDataReader, (long Bucket, ulong? Key)> key)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) = 0 FROM (SELECT 1 FROM {table} LIMIT 1)";
+        if (Convert.ToBoolean(command.ExecuteScalar()))
+        {
+            keys.Reset(long.MinValue); // an empty table: every row is new until stored
+            return;
+        }
+
+        // Only as many buckets as fit: a store that took a million spans in the last two minutes is not read whole.
+        var counts = new List<(long, long)>();
+        command.CommandText = countSql;
+        command.Parameters.Add(new DuckDBParameter("from", parameter(earliest)));
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                counts.Add((countedBucket(reader), reader.GetInt64(1)));
+            }
+        }
+
+        var horizon = keys.SeedHorizon(earliest, counts);
+        keys.Reset(horizon);
+        command.CommandText = keysSql;
+        command.Parameters.Clear();
+        command.Parameters.Add(new DuckDBParameter("from", parameter(horizon)));
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var (bucket, k) = key(reader);
+                keys.Add(bucket, k);
+            }
+        }
+
+        keys.Trim();
     }
 
     public string DatabasePath { get; }
@@ -70,36 +138,65 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     }
 
     // Large values are split off on the request's thread, in parallel, leaving the single writer only the database work.
+    // So is reading user_id and ttft_ms from the attributes.
     public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken) =>
-        _queue.WriteAsync(spans.Select(_splitter.Split).ToList(), cancellationToken);
+        _queue.WriteAsync(spans.Select(Prepare).ToList(), cancellationToken);
+
+    private SplitSpan Prepare(SpanRecord span)
+    {
+        var split = _splitter.Split(span);
+        return split with { QueryColumns = QueryColumnValues.Read(split.AttributesJson, QueryColumnDialect.DuckDb) };
+    }
 
     private Task WriteBatchAsync(IReadOnlyList<SplitSpan> spans)
     {
         var rows = new List<SplitSpan>(spans.Count);
+        var direct = new List<SplitSpan>(spans.Count);
+        var staged = new List<SplitSpan>();
         var seen = new HashSet<(string, string)>();
-        DateTime min = DateTime.MaxValue, max = DateTime.MinValue;
+        DateTime min = DateTime.MaxValue, stagedMin = DateTime.MaxValue, stagedMax = DateTime.MinValue;
         foreach (var row in spans)
         {
             var span = row.Span;
             // A retry can arrive while the first attempt still waits in the queue: keep one of them.
-            if (seen.Add((span.TraceId, span.SpanId)))
+            if (!seen.Add((span.TraceId, span.SpanId)))
             {
-                rows.Add(row);
-                min = span.StartTime < min ? span.StartTime : min;
-                max = span.StartTime > max ? span.StartTime : max;
+                continue;
+            }
+
+            rows.Add(row);
+            min = span.StartTime < min ? span.StartTime : min;
+
+            // A span certainly not stored yet, whose user_id and ttft_ms are known, goes straight into spans; the rest
+            // (a retry, an old span, values only the SQL can read) through the staging table and the anti-join.
+            if (row.QueryColumns is not null && _recentSpans.IsCertainlyNew(RecentKeys.SecondOf(span.StartTime), RecentKeys.SpanKey(span.TraceId, span.SpanId)))
+            {
+                direct.Add(row);
+            }
+            else
+            {
+                staged.Add(row);
+                stagedMin = span.StartTime < stagedMin ? span.StartTime : stagedMin;
+                stagedMax = span.StartTime > stagedMax ? span.StartTime : stagedMax;
             }
         }
 
         using var transaction = _connection.BeginTransaction();
         try
         {
-            AppendSpans(rows);
-            var contentDays = AppendContent(rows);
-
-            // Retried spans carry the same start time, so only the row groups of the batch's time range are probed
-            // (DuckDB skips the others by their min/max); the rest of the store is never read.
-            using (var insert = _connection.CreateCommand())
+            if (direct.Count > 0)
             {
+                AppendSpans("spans", direct);
+            }
+
+            var contentDays = AppendContent(rows);
+            if (staged.Count > 0)
+            {
+                AppendSpans("spans_staging", staged);
+
+                // Retried spans carry the same start time, so only the row groups of the staged spans' time range are
+                // probed (DuckDB skips the others by their min/max); the rest of the store is never read.
+                using var insert = _connection.CreateCommand();
                 // user_id and ttft_ms are read from the attributes here, in one statement over the batch.
                 insert.CommandText = $"""
                     INSERT INTO spans
@@ -110,9 +207,10 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                         WHERE t.start_time BETWEEN $min AND $max
                           AND t.start_time = s.start_time AND t.trace_id = s.trace_id AND t.span_id = s.span_id)
                     """;
-                insert.Parameters.Add(new DuckDBParameter("min", min));
-                insert.Parameters.Add(new DuckDBParameter("max", max));
+                insert.Parameters.Add(new DuckDBParameter("min", stagedMin));
+                insert.Parameters.Add(new DuckDBParameter("max", stagedMax));
                 insert.ExecuteNonQuery();
+                DuckDbSchema.Execute(_connection, "DELETE FROM spans_staging");
             }
 
             if (contentDays is var (firstDay, lastDay))
@@ -128,18 +226,19 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 insert.Parameters.Add(new DuckDBParameter("first", firstDay));
                 insert.Parameters.Add(new DuckDBParameter("last", lastDay));
                 insert.ExecuteNonQuery();
+                DuckDbSchema.Execute(_connection, "DELETE FROM content_staging");
             }
 
             if (RollupTables.TouchesClosedHours(min, DateTime.UtcNow))
             {
                 // Hours that may be rolled up already: marked dirty with the spans, so the rollups are redone (Storage/Rollups).
-                using var mark = _connection.CreateCommand();
-                mark.CommandText = RollupTables.DuckDbMarkDirtySql;
-                mark.Parameters.Add(new DuckDBParameter("current_hour", RollupTables.HourOf(DateTime.UtcNow)));
-                mark.ExecuteNonQuery();
+                var currentHour = RollupTables.HourOf(DateTime.UtcNow);
+                using var appender = _connection.CreateAppender("rollup_dirty");
+                foreach (var hour in RollupTables.HoursOf(rows.Select(r => r.Span.StartTime).Where(start => start < currentHour)))
+                {
+                    appender.CreateRow().AppendValue(hour).EndRow();
+                }
             }
-
-            DuckDbSchema.Execute(_connection, "DELETE FROM spans_staging; DELETE FROM content_staging;");
 
             // Commit writes the WAL; only then are the spans durable and the requests acknowledged.
             transaction.Commit();
@@ -150,17 +249,30 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             throw;
         }
 
+        // Only once committed: a row recorded here is stored.
+        foreach (var row in rows)
+        {
+            _recentSpans.Add(RecentKeys.SecondOf(row.Span.StartTime), RecentKeys.SpanKey(row.Span.TraceId, row.Span.SpanId));
+            foreach (var blob in row.Blobs)
+            {
+                _recentContent.Add(RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash));
+            }
+        }
+
+        _recentSpans.Trim();
+        _recentContent.Trim();
         return Task.CompletedTask;
     }
 
-    private void AppendSpans(List<SplitSpan> rows)
+    private void AppendSpans(string table, List<SplitSpan> rows)
     {
         // Disposing the appender flushes into the open transaction. Values go in the table's column order.
-        using var appender = _connection.CreateAppender("spans_staging");
+        using var appender = _connection.CreateAppender(table);
         foreach (var row in rows)
         {
             var s = row.Span;
             var llm = s.Llm;
+            var columns = row.QueryColumns;
             appender.CreateRow()
                 .AppendValue(s.TraceId)
                 .AppendValue(s.SpanId)
@@ -190,30 +302,63 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 .AppendValue(s.ResourceJson)
                 .AppendValue(row.EventsJson)
                 .AppendValue(row.ContentRefs)
-                .AppendNullValue() // user_id and ttft_ms: filled from the attributes by the INSERT that moves the batch into spans
-                .AppendNullValue()
+                // user_id and ttft_ms: read at ingest, or (staged rows) filled from the attributes by the INSERT into spans
+                .AppendValue(columns?.UserId)
+                .AppendValue(columns?.TtftMs)
                 .AppendValue(s.Project)
                 .EndRow();
         }
     }
 
+    /// <summary>
+    /// Appends each value of the batch once: straight to <c>content</c> when it is certainly not stored for its day, else
+    /// to <c>content_staging</c>, whose days' range is returned for the anti-join (null when nothing was staged).
+    /// </summary>
     private (DateOnly First, DateOnly Last)? AppendContent(List<SplitSpan> rows)
     {
         var seen = new HashSet<(DateOnly, string)>();
+        var staged = new List<ContentBlob>();
         DateOnly first = DateOnly.MaxValue, last = DateOnly.MinValue;
-        using var appender = _connection.CreateAppender("content_staging");
-        foreach (var blob in rows.SelectMany(r => r.Blobs))
+        using (var appender = _connection.CreateAppender("content"))
         {
-            if (seen.Add((blob.Day, blob.Hash)))
+            foreach (var blob in rows.SelectMany(r => r.Blobs))
             {
-                appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendNullValue().AppendValue(blob.Text).EndRow();
-                first = blob.Day < first ? blob.Day : first;
-                last = blob.Day > last ? blob.Day : last;
+                if (!seen.Add((blob.Day, blob.Hash)))
+                {
+                    continue;
+                }
+
+                if (_recentContent.IsCertainlyNew(RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash)))
+                {
+                    AppendBlob(appender, blob);
+                }
+                else
+                {
+                    staged.Add(blob);
+                    first = blob.Day < first ? blob.Day : first;
+                    last = blob.Day > last ? blob.Day : last;
+                }
             }
         }
 
-        return seen.Count == 0 ? null : (first, last);
+        if (staged.Count == 0)
+        {
+            return null;
+        }
+
+        using (var appender = _connection.CreateAppender("content_staging"))
+        {
+            foreach (var blob in staged)
+            {
+                AppendBlob(appender, blob);
+            }
+        }
+
+        return (first, last);
     }
+
+    private static void AppendBlob(DuckDBAppender appender, ContentBlob blob) =>
+        appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendNullValue().AppendValue(blob.Text).EndRow();
 
     public async Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken)
     {
@@ -408,6 +553,8 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 DuckDbSchema.Execute(_connection, sql);
             }
 
+            _recentSpans.Forget();
+            _recentContent.Forget();
             DuckDbSchema.Execute(_connection, "CHECKPOINT");
             return Task.FromResult(removed);
         }, cancellationToken);
@@ -555,6 +702,8 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         }
 
         transaction.Commit();
+        _recentSpans.ForgetBefore(RecentKeys.SecondOf(day.ToDateTime(TimeOnly.MinValue)));
+        _recentContent.ForgetBefore(RecentKeys.DayOf(day));
     }
 
     private long UsedBytes()

@@ -6,10 +6,12 @@ using NpgsqlTypes;
 namespace LlmObs.Server.Storage.Postgres;
 
 /// <summary>
-/// Writes one batch per transaction over its own long-lived connection: binary COPY into session temp tables,
-/// then <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>, so a span retried after a 503 or a timeout is stored
-/// (and counted) once. The connection is kept so the temp tables are made once, and dropped on any error so the
-/// next batch starts on a fresh one (after a PostgreSQL restart, say).
+/// Writes one batch per transaction over its own long-lived connection. Spans go by binary COPY straight into
+/// <c>spans</c> under a savepoint; if one of them is stored already (a span retried after a 503 or a timeout) the
+/// primary key stops the COPY, and the batch goes the careful way instead: COPY into a session temp table, then
+/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>, so it is stored (and counted) once. The connection is kept so the
+/// temp tables are made once, and dropped on any error so the next batch starts on a fresh one (after a PostgreSQL
+/// restart, say).
 /// </summary>
 internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions) : IAsyncDisposable
 {
@@ -60,18 +62,41 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
     {
         var connection = _connection ??= await OpenAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        await CopySpansAsync(connection, rows).ConfigureAwait(false);
-        var blobs = await CopyContentAsync(connection, rows).ConfigureAwait(false);
 
         // In key order: two writers inserting the same keys (a retry racing its original, one prompt in two
         // batches) then wait on each other in the same order instead of deadlocking.
-        await PostgresSchema.ExecuteAsync(connection,
-            $"""
-            INSERT INTO spans ({SpanColumns}, user_id, ttft_ms)
-            SELECT {SpanColumns}, {PostgresSchema.QueryColumns.UserId}, {PostgresSchema.QueryColumns.TtftMs}
-            FROM spans_staging ORDER BY trace_id, span_id, start_time ON CONFLICT DO NOTHING
-            """,
-            CancellationToken.None).ConfigureAwait(false);
+        rows.Sort(KeyOrder);
+        var direct = rows.Where(r => r.QueryColumns is not null).ToList();
+        var staged = rows.Where(r => r.QueryColumns is null).ToList();
+        if (direct.Count > 0)
+        {
+            await transaction.SaveAsync("direct").ConfigureAwait(false);
+            try
+            {
+                await CopySpansAsync(connection, "spans", direct, withQueryColumns: true).ConfigureAwait(false);
+                await transaction.ReleaseAsync("direct").ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // Some span of the batch is stored already: all of them take the ON CONFLICT path below.
+                await transaction.RollbackAsync("direct").ConfigureAwait(false);
+                staged = rows;
+            }
+        }
+
+        if (staged.Count > 0)
+        {
+            await CopySpansAsync(connection, "spans_staging", staged, withQueryColumns: false).ConfigureAwait(false);
+            await PostgresSchema.ExecuteAsync(connection,
+                $"""
+                INSERT INTO spans ({SpanColumns}, user_id, ttft_ms)
+                SELECT {SpanColumns}, {PostgresSchema.QueryColumns.UserId}, {PostgresSchema.QueryColumns.TtftMs}
+                FROM spans_staging ORDER BY trace_id, span_id, start_time ON CONFLICT DO NOTHING
+                """,
+                CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var blobs = await CopyContentAsync(connection, rows).ConfigureAwait(false);
         if (blobs > 0)
         {
             await PostgresSchema.ExecuteAsync(connection,
@@ -82,7 +107,13 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
         if (RollupTables.TouchesClosedHours(rows.Min(r => r.Span.StartTime), DateTime.UtcNow))
         {
             // Hours that may be rolled up already: marked dirty with the spans, so the rollups are redone (Storage/Rollups).
-            await PostgresSchema.ExecuteAsync(connection, RollupTables.PostgresMarkDirtySql, CancellationToken.None).ConfigureAwait(false);
+            var currentHour = RollupTables.HourOf(DateTime.UtcNow);
+            await using var mark = new NpgsqlCommand("INSERT INTO rollup_dirty (hour) SELECT unnest(@hours)", connection);
+            mark.Parameters.Add(new NpgsqlParameter("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+            {
+                Value = RollupTables.HoursOf(rows.Select(r => r.Span.StartTime).Where(start => start < currentHour)).ToArray(),
+            });
+            await mark.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
         // synchronous_commit: the commit returns once the WAL is flushed; only then is the batch acknowledged.
@@ -108,9 +139,15 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
         }
     }
 
-    private static async Task CopySpansAsync(NpgsqlConnection connection, List<SplitSpan> rows)
+    private static readonly Comparison<SplitSpan> KeyOrder = (a, b) =>
+        string.CompareOrdinal(a.Span.TraceId, b.Span.TraceId) is var byTrace and not 0 ? byTrace
+        : string.CompareOrdinal(a.Span.SpanId, b.Span.SpanId) is var bySpan and not 0 ? bySpan
+        : a.Span.StartTime.CompareTo(b.Span.StartTime);
+
+    private static async Task CopySpansAsync(NpgsqlConnection connection, string table, List<SplitSpan> rows, bool withQueryColumns)
     {
-        await using var copy = await connection.BeginBinaryImportAsync($"COPY spans_staging ({SpanColumns}) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
+        var columns = withQueryColumns ? SpanColumns + ", user_id, ttft_ms" : SpanColumns;
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
         foreach (var row in rows)
         {
             var s = row.Span;
@@ -145,6 +182,11 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
             await WriteAsync(copy, row.EventsJson, NpgsqlDbType.Text).ConfigureAwait(false);
             await WriteAsync(copy, row.ContentRefs, NpgsqlDbType.Text).ConfigureAwait(false);
             await copy.WriteAsync(s.Project, NpgsqlDbType.Text).ConfigureAwait(false);
+            if (withQueryColumns)
+            {
+                await WriteAsync(copy, row.QueryColumns!.UserId, NpgsqlDbType.Text).ConfigureAwait(false);
+                await WriteAsync(copy, row.QueryColumns.TtftMs, NpgsqlDbType.Double).ConfigureAwait(false);
+            }
         }
 
         await copy.CompleteAsync().ConfigureAwait(false);

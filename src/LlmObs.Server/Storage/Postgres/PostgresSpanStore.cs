@@ -80,7 +80,14 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
 
     // Large values are split off on the request's thread, so the writers' connections only wait on PostgreSQL.
     public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken) =>
-        _queue.WriteAsync(spans.Select(_splitter.Split).ToList(), cancellationToken);
+        _queue.WriteAsync(spans.Select(Prepare).ToList(), cancellationToken);
+
+    // On the request's thread, in parallel: large values split off, user_id and ttft_ms read from the attributes.
+    private SplitSpan Prepare(SpanRecord span)
+    {
+        var split = _splitter.Split(span);
+        return split with { QueryColumns = QueryColumnValues.Read(split.AttributesJson, QueryColumnDialect.Postgres) };
+    }
 
     public async Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken)
     {

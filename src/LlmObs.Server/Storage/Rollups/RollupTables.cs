@@ -27,17 +27,9 @@ internal static class RollupTables
 
     /// <summary>
     /// Whether a batch whose earliest span starts at <paramref name="earliestStart"/> holds spans of an hour before
-    /// the current one, and so must mark hours dirty (<see cref="DuckDbMarkDirtySql"/>, <see cref="PostgresMarkDirtySql"/>).
+    /// the current one, and so must mark the <see cref="HoursOf"/> its spans before the current hour dirty.
     /// </summary>
     public static bool TouchesClosedHours(DateTime earliestStart, DateTime utcNow) => earliestStart < HourOf(utcNow);
-
-    /// <summary>For the DuckDB writer, over its staging table, with <c>$current_hour</c> the start of the current hour.</summary>
-    public const string DuckDbMarkDirtySql =
-        "INSERT INTO rollup_dirty SELECT DISTINCT date_trunc('hour', start_time) FROM spans_staging WHERE start_time < $current_hour";
-
-    /// <summary>For the PostgreSQL writers, over their staging table; hours are UTC whatever the session's time zone.</summary>
-    public const string PostgresMarkDirtySql =
-        "INSERT INTO rollup_dirty (hour) SELECT DISTINCT date_trunc('hour', start_time, 'UTC') FROM spans_staging WHERE start_time < date_trunc('hour', now(), 'UTC')";
 
     /// <summary>The marks for the hours of <paramref name="starts"/> (cost recomputation changes those hours' rows).</summary>
     public static IReadOnlyList<DateTime> HoursOf(IEnumerable<DateTime> starts) => starts.Select(HourOf).Distinct().Order().ToList();

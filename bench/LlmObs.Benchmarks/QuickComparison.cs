@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace LlmObs.Benchmarks;
 
 /// <summary>
-/// A quick, noise-tolerant A/B of the non-streaming cases (<c>dotnet run -c Release --project bench/LlmObs.Benchmarks -- quick</c>):
+/// A quick, noise-tolerant A/B of the content-off cases, one response and streamed (<c>dotnet run -c Release --project bench/LlmObs.Benchmarks -- quick</c>):
 /// rounds of each case interleaved, the fastest round of each kept (other processes only ever add time), and the
 /// bytes allocated per call. For checking a change on a busy machine; BenchmarkDotNet gives the published figures.
 /// </summary>
@@ -17,10 +17,13 @@ internal static class QuickComparison
         bench.Setup();
         try
         {
-            (string Name, Func<Task> Call)[] cases =
+            // Each case with the case it is compared with; a streamed call (100 chunks) is run a tenth as often.
+            (string Name, Func<Task> Call, int Baseline, int Calls)[] cases =
             [
-                ("OpenTelemetryOnly", bench.OpenTelemetryOnly),
-                ("LlmTracing_ContentOff", bench.LlmTracing_ContentOff),
+                ("OpenTelemetryOnly", bench.OpenTelemetryOnly, 0, calls),
+                ("LlmTracing_ContentOff", bench.LlmTracing_ContentOff, 0, calls),
+                ("Streaming_OpenTelemetryOnly", bench.Streaming_OpenTelemetryOnly, 2, calls / 10),
+                ("Streaming_LlmTracing_ContentOff", bench.Streaming_LlmTracing_ContentOff, 2, calls / 10),
             ];
             var best = new double[cases.Length];
             var bytes = new double[cases.Length];
@@ -29,23 +32,24 @@ internal static class QuickComparison
             {
                 for (var c = 0; c < cases.Length; c++)
                 {
-                    var call = cases[c].Call;
+                    var (_, call, _, n) = cases[c];
                     var allocated = GC.GetAllocatedBytesForCurrentThread();
                     var watch = Stopwatch.StartNew();
-                    for (var i = 0; i < calls; i++)
+                    for (var i = 0; i < n; i++)
                     {
                         await call().ConfigureAwait(false);
                     }
 
                     watch.Stop();
-                    best[c] = Math.Min(best[c], watch.Elapsed.TotalNanoseconds / calls);
-                    bytes[c] = (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / calls;
+                    best[c] = Math.Min(best[c], watch.Elapsed.TotalNanoseconds / n);
+                    bytes[c] = (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / n;
                 }
             }
 
             for (var c = 0; c < cases.Length; c++)
             {
-                Console.WriteLine($"{cases[c].Name,-24} {best[c],8:F0} ns  {best[c] / best[0],5:F2}x  {bytes[c],6:F0} B  (+{bytes[c] - bytes[0]:F0} B)");
+                var b = cases[c].Baseline;
+                Console.WriteLine($"{cases[c].Name,-32} {best[c],8:F0} ns  {best[c] / best[b],5:F2}x  {bytes[c],6:F0} B  (+{bytes[c] - bytes[b]:F0} B)");
             }
         }
         finally

@@ -11,16 +11,14 @@ namespace LlmObs.Server.Storage;
 /// collision, an id that is not hex) takes the anti-join.
 /// </summary>
 /// <remarks>
-/// Bounded: past <c>capacity</c> keys, the oldest buckets are let go and the horizon moves past them. Keys are 64 bits
-/// of the row's identity (<see cref="SpanKey"/>, <see cref="ContentKey"/>): a collision only costs an anti-join.
+/// Bounded: past <c>capacity</c> keys, the oldest buckets are let go and the horizon moves past them. A key is the row's
+/// whole identity (<see cref="RecentKeys.ContentKey"/>: then <see cref="Contains"/> means stored) or 64 bits of it
+/// (<see cref="RecentKeys.SpanKey"/>: a collision only costs an anti-join).
 /// Whoever deletes rows must say so (<see cref="Forget"/>, <see cref="ForgetBefore"/>).
 /// </remarks>
-internal sealed class RecentKeys(int capacity)
+internal sealed class RecentKeys<TKey>(int capacity) where TKey : struct, IEquatable<TKey>
 {
-    /// <summary>The default bound: about 24 MB of keys.</summary>
-    public const int DefaultCapacity = 1_000_000;
-
-    private readonly SortedDictionary<long, HashSet<ulong>> _buckets = [];
+    private readonly SortedDictionary<long, HashSet<TKey>> _buckets = [];
     private long _horizon = long.MinValue;
     private int _count;
 
@@ -30,11 +28,15 @@ internal sealed class RecentKeys(int capacity)
     public int Count => _count;
 
     /// <summary>True when the bucket is covered and no stored row has the key; false for a null key.</summary>
-    public bool IsCertainlyNew(long bucket, ulong? key) =>
+    public bool IsCertainlyNew(long bucket, TKey? key) =>
         bucket >= _horizon && key is { } k && (!_buckets.TryGetValue(bucket, out var keys) || !keys.Contains(k));
 
+    /// <summary>True when the key is here: a row with it was stored (exactly this row, when keys are whole identities).</summary>
+    public bool Contains(long bucket, TKey? key) =>
+        key is { } k && _buckets.TryGetValue(bucket, out var keys) && keys.Contains(k);
+
     /// <summary>Records a stored row (after its transaction committed).</summary>
-    public void Add(long bucket, ulong? key)
+    public void Add(long bucket, TKey? key)
     {
         // A row below the horizon, or without a key, always takes the anti-join, so it need not be here.
         if (bucket < _horizon || key is not { } k)
@@ -108,6 +110,13 @@ internal sealed class RecentKeys(int capacity)
 
         return horizon;
     }
+}
+
+/// <summary>The buckets and keys of <see cref="RecentKeys{TKey}"/>.</summary>
+internal static class RecentKeys
+{
+    /// <summary>The default bound: about 24 MB of span keys, 48 MB of content keys.</summary>
+    public const int DefaultCapacity = 1_000_000;
 
     /// <summary>The bucket of a span: the second of its start.</summary>
     public static long SecondOf(DateTime start) => start.Ticks / TimeSpan.TicksPerSecond;
@@ -129,7 +138,10 @@ internal sealed class RecentKeys(int capacity)
         return low ^ (high * 0x9E3779B97F4A7C15UL) ^ (span * 0xC2B2AE3D27D4EB4FUL);
     }
 
-    /// <summary>The first 64 bits of a content row's SHA-256 (hex); null when it is not hex.</summary>
-    public static ulong? ContentKey(string hash) =>
-        hash.Length >= 16 && ulong.TryParse(hash.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var key) ? key : null;
+    /// <summary>A content row's whole SHA-256 (64 hex digits); null when it is not that.</summary>
+    public static (UInt128, UInt128)? ContentKey(string hash) =>
+        hash.Length == 64
+        && UInt128.TryParse(hash.AsSpan(0, 32), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
+        && UInt128.TryParse(hash.AsSpan(32), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low)
+            ? (high, low) : null;
 }

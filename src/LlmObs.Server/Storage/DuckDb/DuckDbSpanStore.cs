@@ -20,8 +20,8 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     private readonly DuckDBConnection _connection;
     private readonly WriteQueue<SplitSpan> _queue;
     private readonly LargeValueSplitter _splitter;
-    private readonly RecentKeys _recentSpans = new(RecentKeys.DefaultCapacity);
-    private readonly RecentKeys _recentContent = new(RecentKeys.DefaultCapacity);
+    private readonly RecentKeys<ulong> _recentSpans = new(RecentKeys.DefaultCapacity);
+    private readonly RecentKeys<(UInt128, UInt128)> _recentContent = new(RecentKeys.DefaultCapacity);
     private readonly ILogger<DuckDbSpanStore> _logger;
     private Task? _writer;
     private bool _disposed;
@@ -75,9 +75,10 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             reader => (RecentKeys.DayOf(reader.GetFieldValue<DateOnly>(0)), RecentKeys.ContentKey(reader.GetString(1))));
     }
 
-    private void Seed(
-        RecentKeys keys, string table, long earliest, string countSql, string keysSql, Func<long, object> parameter,
-        Func<DuckDBDataReader, long> countedBucket, Func<DuckDBDataReader, (long Bucket, ulong? Key)> key)
+    private void Seed<TKey>(
+        RecentKeys<TKey> keys, string table, long earliest, string countSql, string keysSql, Func<long, object> parameter,
+        Func<DuckDBDataReader, long> countedBucket, Func<DuckDBDataReader, (long Bucket, TKey? Key)> key)
+        where TKey : struct, IEquatable<TKey>
     {
         using var command = _connection.CreateCommand();
         command.CommandText = $"SELECT count(*) = 0 FROM (SELECT 1 FROM {table} LIMIT 1)";
@@ -311,8 +312,9 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     }
 
     /// <summary>
-    /// Appends each value of the batch once: straight to <c>content</c> when it is certainly not stored for its day, else
-    /// to <c>content_staging</c>, whose days' range is returned for the anti-join (null when nothing was staged).
+    /// Appends each value of the batch once: straight to <c>content</c> when it is certainly not stored for its day, not at
+    /// all when it certainly is (the same SHA-256 stored that day), else to <c>content_staging</c>, whose days' range is
+    /// returned for the anti-join (null when nothing was staged).
     /// </summary>
     private (DateOnly First, DateOnly Last)? AppendContent(List<SplitSpan> rows)
     {
@@ -328,11 +330,12 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                     continue;
                 }
 
-                if (_recentContent.IsCertainlyNew(RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash)))
+                var (day, key) = (RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash));
+                if (_recentContent.IsCertainlyNew(day, key))
                 {
                     AppendBlob(appender, blob);
                 }
-                else
+                else if (!_recentContent.Contains(day, key))
                 {
                     staged.Add(blob);
                     first = blob.Day < first ? blob.Day : first;

@@ -130,6 +130,8 @@ internal sealed partial class ChatSpan
         return span;
     }
 
+    // Written out, value by value, as the client writes them: a helper taking the values as object? (boxing each
+    // nullable on the way) made the call ~50 ns slower in the quick A/B.
     private static void AddRequestTags(Activity span, ChatOptions options)
     {
         if (options.ConversationId is { } conversation)

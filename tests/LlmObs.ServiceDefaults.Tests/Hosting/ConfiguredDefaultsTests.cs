@@ -8,6 +8,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Xunit;
 
@@ -54,6 +55,11 @@ public sealed class ConfiguredDefaultsTests
             }
 
             await client.GetResponseAsync("Hi", new ChatOptions { ModelId = "prod-chat" }, TestContext.Current.CancellationToken);
+
+            // The currency of every cost travels with the spans as a resource attribute, beside the host's own.
+            var resource = host.Services.GetRequiredService<TracerProvider>().GetResource();
+            Assert.Contains(resource.Attributes, a => a.Key == LlmObsAttributes.CostCurrency && Equals(a.Value, "USD"));
+            Assert.Contains(resource.Attributes, a => a.Key == "service.name");
             await host.StopAsync(TestContext.Current.CancellationToken);
 
             var acme = Assert.Single(spans, s => s.DisplayName == "chat acme-house");

@@ -9,9 +9,10 @@ namespace Microsoft.Extensions.AI;
 public static class LlmTracingBuilderExtensions
 {
     /// <summary>
-    /// Traces every call of the chat client as a GenAI <c>chat {model}</c> span: Microsoft.Extensions.AI's OpenTelemetry
-    /// client, configured for you (do not add <c>UseOpenTelemetry()</c> as well), with LlmObs's additions inside it:
-    /// feature, hashed user, conversation, cache-write tokens, cost breakdown, redacted content, and cost and token counters.
+    /// Traces every call of the chat client as a GenAI <c>chat {model}</c> span, as Microsoft.Extensions.AI's OpenTelemetry
+    /// client writes it (do not add <c>UseOpenTelemetry()</c> as well), with LlmObs's additions: feature, hashed user,
+    /// conversation, cache-write tokens, cost breakdown, redacted content, and cost and token counters. Calls that capture
+    /// content, stream or offer tools go through that client; the others get the same span written directly, for less.
     /// Place it after <c>UseFunctionInvocation()</c> so each round trip is its own chat span and tool calls appear as
     /// <c>execute_tool {name}</c> spans beside them.
     /// </summary>

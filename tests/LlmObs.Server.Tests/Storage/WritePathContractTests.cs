@@ -129,6 +129,26 @@ public abstract class WritePathContractTests
     }
 
     [Fact]
+    public async Task Content_sent_again_after_clear_is_stored_again_and_read_whole()
+    {
+        await using var harness = CreateHarness();
+        harness.Options.LargeValueBytes = 1024;
+        var store = await harness.OpenAsync();
+        var prompt = $$"""{"gen_ai.input.messages":"{{string.Concat(Enumerable.Repeat("cleared prompt ", 200))}}"}""";
+        var first = Span(NewTraceId(), "chat", DateTime.UtcNow.AddSeconds(-5), attributes: prompt);
+        await store.WriteAsync([first], Ct);
+
+        await ((IStoreMaintenance)store).ClearAsync(Ct);
+        var again = Span(NewTraceId(), "chat", DateTime.UtcNow.AddSeconds(-4), attributes: prompt);
+        await store.WriteAsync([again], Ct);
+        await store.WriteAsync([first], Ct);
+
+        Assert.Equal(1L, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM content")));
+        Assert.Equal(again, Assert.Single(await store.GetTraceAsync(again.TraceId, Ct)).Span);
+        Assert.Equal(first, Assert.Single(await store.GetTraceAsync(first.TraceId, Ct)).Span);
+    }
+
+    [Fact]
     public async Task Spans_sent_again_after_clear_are_stored_again()
     {
         await using var harness = CreateHarness();

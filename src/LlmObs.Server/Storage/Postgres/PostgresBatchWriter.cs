@@ -6,14 +6,19 @@ using NpgsqlTypes;
 namespace LlmObs.Server.Storage.Postgres;
 
 /// <summary>
-/// Writes one batch per transaction over its own long-lived connection. Spans go by binary COPY straight into
-/// <c>spans</c> under a savepoint; if one of them is stored already (a span retried after a 503 or a timeout) the
-/// primary key stops the COPY, and the batch goes the careful way instead: COPY into a session temp table, then
-/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>, so it is stored (and counted) once. The connection is kept so the
-/// temp tables are made once, and dropped on any error so the next batch starts on a fresh one (after a PostgreSQL
-/// restart, say).
+/// Writes one batch per transaction over its own long-lived connection. Spans and content values not seen lately go
+/// by binary COPY straight into <c>spans</c> and <c>content</c> under a savepoint; if one of them is stored already (a
+/// span retried after a 503 or a timeout, a value another writer stored) the primary key stops the COPY, and the batch
+/// goes the careful way instead: COPY into session temp tables, then <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>, so
+/// it is stored (and counted) once. Values seen lately (<paramref name="recentContent"/>: a system prompt sent all day)
+/// always go the careful way. The connection is kept so the temp tables are made once, and dropped on any error so the
+/// next batch starts on a fresh one (after a PostgreSQL restart, say).
 /// </summary>
-internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions) : IAsyncDisposable
+/// <param name="recentContent">
+/// The content values the writers stored lately, shared by them (lock it). Only a hint: the primary keys keep every
+/// row once whatever it says, so a value deleted since (retention, clear) just takes the careful way.
+/// </param>
+internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions, RecentKeys<(UInt128, UInt128)> recentContent) : IAsyncDisposable
 {
     // The columns this writer fills, in COPY order; a column added by a later migration is left to its default.
     internal const string SpanColumns = """
@@ -68,19 +73,39 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
         rows.Sort(KeyOrder);
         var direct = rows.Where(r => r.QueryColumns is not null).ToList();
         var staged = rows.Where(r => r.QueryColumns is null).ToList();
-        if (direct.Count > 0)
+        var blobs = UniqueBlobs(rows);
+        var (directBlobs, stagedBlobs) = (new List<ContentBlob>(blobs.Count), new List<ContentBlob>());
+        lock (recentContent)
+        {
+            foreach (var blob in blobs)
+            {
+                (recentContent.Contains(RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash)) ? stagedBlobs : directBlobs).Add(blob);
+            }
+        }
+
+        if (direct.Count > 0 || directBlobs.Count > 0)
         {
             await transaction.SaveAsync("direct").ConfigureAwait(false);
             try
             {
-                await CopySpansAsync(connection, "spans", direct, withQueryColumns: true).ConfigureAwait(false);
+                if (direct.Count > 0)
+                {
+                    await CopySpansAsync(connection, "spans", direct, withQueryColumns: true).ConfigureAwait(false);
+                }
+
+                if (directBlobs.Count > 0)
+                {
+                    await CopyContentAsync(connection, "content", directBlobs).ConfigureAwait(false);
+                }
+
                 await transaction.ReleaseAsync("direct").ConfigureAwait(false);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
-                // Some span of the batch is stored already: all of them take the ON CONFLICT path below.
+                // Some span or value of the batch is stored already: all of them take the ON CONFLICT path below.
                 await transaction.RollbackAsync("direct").ConfigureAwait(false);
                 staged = rows;
+                stagedBlobs = blobs;
             }
         }
 
@@ -96,9 +121,9 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
                 CancellationToken.None).ConfigureAwait(false);
         }
 
-        var blobs = await CopyContentAsync(connection, rows).ConfigureAwait(false);
-        if (blobs > 0)
+        if (stagedBlobs.Count > 0)
         {
+            await CopyContentAsync(connection, "content_staging", stagedBlobs).ConfigureAwait(false);
             await PostgresSchema.ExecuteAsync(connection,
                 "INSERT INTO content (day, hash, length, data, text) SELECT day, hash, length, data, text FROM content_staging ORDER BY day, hash ON CONFLICT DO NOTHING",
                 CancellationToken.None).ConfigureAwait(false);
@@ -118,6 +143,15 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
 
         // synchronous_commit: the commit returns once the WAL is flushed; only then is the batch acknowledged.
         await transaction.CommitAsync().ConfigureAwait(false);
+        lock (recentContent)
+        {
+            foreach (var blob in blobs)
+            {
+                recentContent.Add(RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash));
+            }
+
+            recentContent.Trim();
+        }
     }
 
     private async Task<NpgsqlConnection> OpenAsync()
@@ -192,25 +226,29 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
         await copy.CompleteAsync().ConfigureAwait(false);
     }
 
-    private static async Task<int> CopyContentAsync(NpgsqlConnection connection, List<SplitSpan> rows)
+    /// <summary>Each value of the batch once, in key order (day, hash): writers insert them in the same order.</summary>
+    private static List<ContentBlob> UniqueBlobs(List<SplitSpan> rows)
     {
         var seen = new HashSet<(DateOnly, string)>();
-        await using var copy = await connection.BeginBinaryImportAsync("COPY content_staging (day, hash, length, data, text) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
-        foreach (var blob in rows.SelectMany(r => r.Blobs))
+        var blobs = rows.SelectMany(r => r.Blobs).Where(b => seen.Add((b.Day, b.Hash))).ToList();
+        blobs.Sort((a, b) => a.Day.CompareTo(b.Day) is var byDay and not 0 ? byDay : string.CompareOrdinal(a.Hash, b.Hash));
+        return blobs;
+    }
+
+    private static async Task CopyContentAsync(NpgsqlConnection connection, string table, List<ContentBlob> blobs)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} (day, hash, length, data, text) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
+        foreach (var blob in blobs)
         {
-            if (seen.Add((blob.Day, blob.Hash)))
-            {
-                await copy.StartRowAsync().ConfigureAwait(false);
-                await copy.WriteAsync(blob.Day, NpgsqlDbType.Date).ConfigureAwait(false);
-                await copy.WriteAsync(Convert.FromHexString(blob.Hash), NpgsqlDbType.Bytea).ConfigureAwait(false);
-                await copy.WriteAsync(blob.Length, NpgsqlDbType.Integer).ConfigureAwait(false);
-                await copy.WriteNullAsync().ConfigureAwait(false); // data: the Brotli copy of content stored before text
-                await copy.WriteAsync(blob.Text, NpgsqlDbType.Text).ConfigureAwait(false);
-            }
+            await copy.StartRowAsync().ConfigureAwait(false);
+            await copy.WriteAsync(blob.Day, NpgsqlDbType.Date).ConfigureAwait(false);
+            await copy.WriteAsync(Convert.FromHexString(blob.Hash), NpgsqlDbType.Bytea).ConfigureAwait(false);
+            await copy.WriteAsync(blob.Length, NpgsqlDbType.Integer).ConfigureAwait(false);
+            await copy.WriteNullAsync().ConfigureAwait(false); // data: the Brotli copy of content stored before text
+            await copy.WriteAsync(blob.Text, NpgsqlDbType.Text).ConfigureAwait(false);
         }
 
         await copy.CompleteAsync().ConfigureAwait(false);
-        return seen.Count;
     }
 
     private static Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : class =>

@@ -21,10 +21,13 @@ internal sealed class TraceIngestPipeline(
     ILogger<TraceIngestPipeline> logger)
 {
     /// <param name="request">The decoded export.</param>
-    /// <param name="receivedProtobuf">The request's protobuf bytes as received, forwarded as they are when nothing was added or redacted; null when it arrived as JSON.</param>
+    /// <param name="receivedProtobuf">
+    /// The request's protobuf bytes as received (asked for only when forwarding), forwarded as they are when nothing was
+    /// added or redacted; null when it arrived as JSON.
+    /// </param>
     /// <param name="source">What the transport knows beyond the body.</param>
     public async Task<TraceIngestResult> IngestAsync(
-        ExportTraceServiceRequest request, byte[]? receivedProtobuf, IngestSource source, CancellationToken cancellationToken)
+        ExportTraceServiceRequest request, Func<byte[]>? receivedProtobuf, IngestSource source, CancellationToken cancellationToken)
     {
         // Before anything reads the spans: what is stored, normalised and forwarded is the redacted request.
         var redacted = redactor.Redact(request);
@@ -54,7 +57,7 @@ internal sealed class TraceIngestPipeline(
         {
             // Enriched only after the store has its copy, so what is stored is what the sender sent.
             var changed = enricher.Enrich(mapped.LlmSpans);
-            forwarder.Enqueue(OtlpSignal.Traces, !changed && !redacted && receivedProtobuf is not null ? receivedProtobuf : request.ToByteArray());
+            forwarder.Enqueue(OtlpSignal.Traces, !changed && !redacted && receivedProtobuf is not null ? receivedProtobuf() : request.ToByteArray());
         }
 
         return new TraceIngestResult(TraceIngestOutcome.Accepted, mapped.Rejected,

@@ -33,15 +33,15 @@ internal static class OtlpHttpEndpoints
     private static async Task ReceiveTracesAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        if (await services.GetRequiredService<OtlpHttpBodyReader>().ReadAsync(context) is not { } body
-            || await DecodeAsync(context, OtlpSignal.Traces, body) is not ExportTraceServiceRequest request)
+        using var body = await services.GetRequiredService<OtlpHttpBodyReader>().ReadAsync(context);
+        if (body is null || await DecodeAsync(context, OtlpSignal.Traces, body) is not ExportTraceServiceRequest request)
         {
             return;
         }
 
         var source = new IngestSource(context.Request.Headers[ProjectHeader].FirstOrDefault());
         var result = await services.GetRequiredService<TraceIngestPipeline>().IngestAsync(
-            request, body.Encoding == OtlpEncoding.Protobuf ? body.Bytes : null, source, context.RequestAborted);
+            request, body.Encoding == OtlpEncoding.Protobuf ? body.ToArray : null, source, context.RequestAborted);
         if (result.Outcome != TraceIngestOutcome.Accepted)
         {
             // Both are codes OTLP/HTTP exporters retry, after Retry-After: 429 says "slow down", 503 "the store is down".
@@ -65,8 +65,8 @@ internal static class OtlpHttpEndpoints
     private static async Task ReceiveForwardedAsync(HttpContext context, OtlpSignal signal, IMessage emptyResponse)
     {
         var services = context.RequestServices;
-        if (await services.GetRequiredService<OtlpHttpBodyReader>().ReadAsync(context) is not { } body
-            || await DecodeAsync(context, signal, body) is not { } request)
+        using var body = await services.GetRequiredService<OtlpHttpBodyReader>().ReadAsync(context);
+        if (body is null || await DecodeAsync(context, signal, body) is not { } request)
         {
             return;
         }
@@ -77,7 +77,7 @@ internal static class OtlpHttpEndpoints
         if (forwarder.Enabled)
         {
             var redacted = request is ExportLogsServiceRequest logs && services.GetRequiredService<IngestRedactor>().Redact(logs);
-            forwarder.Enqueue(signal, body.Encoding == OtlpEncoding.Protobuf && !redacted ? body.Bytes : request.ToByteArray());
+            forwarder.Enqueue(signal, body.Encoding == OtlpEncoding.Protobuf && !redacted ? body.ToArray() : request.ToByteArray());
         }
 
         await OtlpHttpResponses.WriteMessageAsync(context, body.Encoding, emptyResponse);
@@ -87,7 +87,7 @@ internal static class OtlpHttpEndpoints
     {
         try
         {
-            return OtlpCodec.Decode(signal, body.Bytes, body.Encoding);
+            return OtlpCodec.Decode(signal, body.Memory, body.Encoding);
         }
         catch (OtlpDecodeException ex)
         {

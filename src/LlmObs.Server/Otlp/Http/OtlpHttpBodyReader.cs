@@ -36,9 +36,8 @@ internal sealed class OtlpHttpBodyReader(IOptions<LlmObsServerOptions> options)
         {
             try
             {
-                // An uncompressed body of announced length (what every SDK sends) is read straight into one array of
-                // its size: no growing buffer to copy through and no final copy, which for a 400 KB export were
-                // several large-object-heap arrays a request.
+                // An uncompressed body of announced length (what every SDK sends) is read straight into one pooled
+                // buffer: no growing buffer to copy through, no final copy and no fresh large-object-heap array.
                 var length = context.Request.ContentLength;
                 if (ReferenceEquals(source, context.Request.Body) && length is { } announced && announced <= limit)
                 {
@@ -64,26 +63,39 @@ internal sealed class OtlpHttpBodyReader(IOptions<LlmObsServerOptions> options)
 
     private static async Task<OtlpHttpBody?> ReadExactAsync(HttpContext context, Stream source, int length, OtlpEncoding encoding)
     {
-        var bytes = length == 0 ? [] : GC.AllocateUninitializedArray<byte>(length);
-        var read = 0;
-        while (read < length)
+        if (length == 0)
         {
-            var n = await source.ReadAsync(bytes.AsMemory(read), context.RequestAborted).ConfigureAwait(false);
-            if (n == 0)
+            return new OtlpHttpBody([], encoding);
+        }
+
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var read = 0;
+            while (read < length)
             {
-                break;
+                var n = await source.ReadAsync(bytes.AsMemory(read, length - read), context.RequestAborted).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
             }
 
-            read += n;
+            // Kestrel reads no further than Content-Length, and reports a shorter body itself; this is the guard behind it.
+            if (read < length)
+            {
+                throw new BadHttpRequestException("The body does not match its Content-Length.", StatusCodes.Status400BadRequest);
+            }
         }
-
-        // Kestrel reads no further than Content-Length, and reports a shorter body itself; this is the guard behind it.
-        if (read < length)
+        catch
         {
-            throw new BadHttpRequestException("The body does not match its Content-Length.", StatusCodes.Status400BadRequest);
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+            throw;
         }
 
-        return new OtlpHttpBody(bytes, encoding);
+        return OtlpHttpBody.Pooled(bytes, length, encoding);
     }
 
     private static async Task<OtlpHttpBody?> ReadChunkedAsync(HttpContext context, Stream source, long limit, OtlpEncoding encoding)

@@ -25,7 +25,7 @@ internal static class OtlpJsonCodec
 
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatEnumsAsIntegers(true));
 
-    public static IMessage Parse(byte[] utf8, MessageDescriptor descriptor)
+    public static IMessage Parse(ReadOnlySpan<byte> utf8, MessageDescriptor descriptor)
     {
         // System.Text.Json reads invalid UTF-8 inside strings lazily and then throws InvalidOperationException
         // (a 500); JSON must be UTF-8, so a body that is not is a 400 up front.

@@ -11,7 +11,6 @@ internal static class EvaluationAttributes
     public const string ScoreValue = "gen_ai.evaluation.score.value";
     public const string ScoreLabel = "gen_ai.evaluation.score.label";
     public const string Explanation = "gen_ai.evaluation.explanation";
-    public const string ResponseId = "gen_ai.response.id";
 
     /// <summary>Where log-based events carry their name (the Aspire dashboard reads it).</summary>
     public const string LogEventName = "event.name";

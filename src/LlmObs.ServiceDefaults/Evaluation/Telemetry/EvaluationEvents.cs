@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LlmObs.Semantics;
 using Microsoft.Extensions.Logging;
 
 namespace LlmObs.Evaluation.Telemetry;
@@ -52,7 +53,7 @@ public sealed class EvaluationEvents(ILogger<EvaluationEvents> logger)
         if (score is { } value) state.Add(new(EvaluationAttributes.ScoreValue, value));
         if (label is not null) state.Add(new(EvaluationAttributes.ScoreLabel, label));
         if (explanation is not null) state.Add(new(EvaluationAttributes.Explanation, explanation));
-        if (responseId is not null) state.Add(new(EvaluationAttributes.ResponseId, responseId));
+        if (responseId is not null) state.Add(new(GenAiAttributes.ResponseId, responseId));
         logger.Log(LogLevel.Information, Event, state, null, static (s, _) => Describe(s));
     }
 

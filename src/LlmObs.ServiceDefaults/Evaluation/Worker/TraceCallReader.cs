@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LlmObs.Semantics;
 using Microsoft.Extensions.AI;
 
 namespace LlmObs.Evaluation.Worker;
@@ -40,19 +41,19 @@ internal static partial class TraceCallReader
             return null;
         }
 
-        var output = Messages(Text(attrs, "gen_ai.output.messages"));
+        var output = Messages(Text(attrs, GenAiAttributes.OutputMessages));
         if (output.Count == 0)
         {
             return null; // content is off for this call: there is nothing to judge
         }
 
         var input = new List<ChatMessage>();
-        if (Text(attrs, "gen_ai.system_instructions") is { } instructions && Parts(instructions) is { Length: > 0 } system)
+        if (Text(attrs, GenAiAttributes.SystemInstructions) is { } instructions && Parts(instructions) is { Length: > 0 } system)
         {
             input.Add(new ChatMessage(ChatRole.System, system));
         }
 
-        input.AddRange(Messages(Text(attrs, "gen_ai.input.messages")));
+        input.AddRange(Messages(Text(attrs, GenAiAttributes.InputMessages)));
         if (documents.Count == 0)
         {
             documents.AddRange(input.Where(m => m.Role == ChatRole.User)
@@ -67,14 +68,14 @@ internal static partial class TraceCallReader
             String(llm, "feature"),
             String(llm, "model"),
             input,
-            new ChatResponse(output) { ResponseId = Text(attrs, "gen_ai.response.id") },
+            new ChatResponse(output) { ResponseId = Text(attrs, GenAiAttributes.ResponseId) },
             documents,
-            Text(attrs, "gen_ai.response.id"));
+            Text(attrs, GenAiAttributes.ResponseId));
     }
 
     private static IEnumerable<string> RetrievedDocuments(JsonElement attributes)
     {
-        if (Text(attributes, "gen_ai.retrieval.documents") is { } json)
+        if (Text(attributes, GenAiAttributes.RetrievalDocuments) is { } json)
         {
             List<string> texts = [];
             try

@@ -204,12 +204,13 @@ internal sealed partial class ChatSpan
 
         if (response is not null)
         {
-            if (span is { IsAllDataRequested: true })
+            var recorded = span is { IsAllDataRequested: true } ? span : null;
+            if (recorded is not null)
             {
-                AddResponseTags(span, response);
+                AddResponseTags(recorded, response);
             }
 
-            _recorder.Record(span is { IsAllDataRequested: true } ? span : null, response.ModelId ?? model, response.Usage);
+            _recorder.Record(recorded, response.ModelId ?? model, response.Usage);
         }
 
         span?.Dispose();

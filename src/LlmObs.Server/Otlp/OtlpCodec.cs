@@ -11,9 +11,6 @@ namespace LlmObs.Server.Otlp;
 internal static class OtlpCodec
 {
     /// <summary>Parses <paramref name="body"/> as the request message of <paramref name="signal"/>; throws <see cref="OtlpDecodeException"/> when it is not one.</summary>
-    public static IMessage Decode(OtlpSignal signal, byte[] body, OtlpEncoding encoding) => Decode(signal, body.AsMemory(), encoding);
-
-    /// <inheritdoc cref="Decode(OtlpSignal, byte[], OtlpEncoding)"/>
     public static IMessage Decode(OtlpSignal signal, ReadOnlyMemory<byte> body, OtlpEncoding encoding)
     {
         try

@@ -5,6 +5,13 @@ namespace LlmObs.Server.Storage.Content;
 /// <summary>What both engines do around their content query on trace-by-id: which blobs to fetch, and putting them back.</summary>
 internal static class ContentRows
 {
+    /// <summary>Each content value of a batch once, by day and hash: one system prompt is in most of a batch's spans.</summary>
+    public static List<ContentBlob> Unique(IEnumerable<SplitSpan> rows)
+    {
+        var seen = new HashSet<(DateOnly, string)>();
+        return [.. rows.SelectMany(r => r.Blobs).Where(b => seen.Add((b.Day, b.Hash)))];
+    }
+
     /// <summary>The content to fetch for these rows: the day range (so only those days' content is searched) and the hashes.</summary>
     public static (DateOnly First, DateOnly Last, IReadOnlyList<string> Hashes)? Wanted(IEnumerable<(SpanRecord Span, string? Refs)> rows)
     {

@@ -318,18 +318,12 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     /// </summary>
     private (DateOnly First, DateOnly Last)? AppendContent(List<SplitSpan> rows)
     {
-        var seen = new HashSet<(DateOnly, string)>();
         var staged = new List<ContentBlob>();
         DateOnly first = DateOnly.MaxValue, last = DateOnly.MinValue;
         using (var appender = _connection.CreateAppender("content"))
         {
-            foreach (var blob in rows.SelectMany(r => r.Blobs))
+            foreach (var blob in ContentRows.Unique(rows))
             {
-                if (!seen.Add((blob.Day, blob.Hash)))
-                {
-                    continue;
-                }
-
                 var (day, key) = (RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash));
                 if (_recentContent.IsCertainlyNew(day, key))
                 {

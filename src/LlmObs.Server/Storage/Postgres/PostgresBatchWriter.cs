@@ -229,8 +229,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
     /// <summary>Each value of the batch once, in key order (day, hash): writers insert them in the same order.</summary>
     private static List<ContentBlob> UniqueBlobs(List<SplitSpan> rows)
     {
-        var seen = new HashSet<(DateOnly, string)>();
-        var blobs = rows.SelectMany(r => r.Blobs).Where(b => seen.Add((b.Day, b.Hash))).ToList();
+        var blobs = ContentRows.Unique(rows);
         blobs.Sort((a, b) => a.Day.CompareTo(b.Day) is var byDay and not 0 ? byDay : string.CompareOrdinal(a.Hash, b.Hash));
         return blobs;
     }

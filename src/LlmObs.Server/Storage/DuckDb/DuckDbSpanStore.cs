@@ -20,8 +20,8 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     private readonly DuckDBConnection _connection;
     private readonly WriteQueue<SplitSpan> _queue;
     private readonly LargeValueSplitter _splitter;
-    private readonly RecentKeys<ulong> _recentSpans = new(RecentKeys.DefaultCapacity);
-    private readonly RecentKeys<(UInt128, UInt128)> _recentContent = new(RecentKeys.DefaultCapacity);
+    private readonly RecentSpanKeys _recentSpans = new(RecentSpanKeys.DefaultCapacity);
+    private readonly KnownContent _knownContent = new(KnownContent.DefaultCapacity);
     private readonly ILogger<DuckDbSpanStore> _logger;
     private Task? _writer;
     private bool _disposed;
@@ -44,77 +44,70 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         // at risk; the cost is a longer WAL replay after a crash. Retention and a clean shutdown checkpoint anyway.
         DuckDbSchema.Execute(_connection, $"SET wal_autocheckpoint = '{WalAutoCheckpoint}'");
 
-        // Batches land in connection-local temp tables first, so retried spans can be left out with one anti-join
-        // instead of a unique index, which DuckDB keeps in memory and which would grow with the store.
+        // Spans that may be stored already land in a connection-local temp table first, so retries can be left out with
+        // one anti-join instead of a unique index, which DuckDB keeps in memory and which would grow with the store.
         DuckDbSchema.Execute(_connection, "CREATE TEMP TABLE spans_staging AS SELECT * FROM spans LIMIT 0");
-        DuckDbSchema.Execute(_connection, "CREATE TEMP TABLE content_staging AS SELECT * FROM content LIMIT 0");
-        SeedRecentKeys();
+        SeedRecentSpans();
+        SeedKnownContent();
     }
 
     /// <summary>How far back in start time the ids of stored spans are read at start, so a retry after a restart is still caught.</summary>
     internal static readonly TimeSpan RecentSpansSeed = TimeSpan.FromMinutes(2);
 
-    // The keys of the spans (by start time) and content (by day) stored lately: a row not among them, after the horizon,
-    // is new and is appended straight to its table. Read from the store itself, so rows acknowledged before a crash count too.
-    private void SeedRecentKeys()
-    {
-        var earliest = RecentKeys.SecondOf(DateTime.UtcNow - RecentSpansSeed);
-        Seed(_recentSpans, "spans", earliest,
-            "SELECT date_trunc('second', start_time), count(*) FROM spans WHERE start_time >= $from GROUP BY 1 ORDER BY 1 DESC",
-            "SELECT trace_id, span_id, start_time FROM spans WHERE start_time >= $from",
-            bucket => new DateTime(bucket * TimeSpan.TicksPerSecond),
-            reader => RecentKeys.SecondOf(reader.GetDateTime(0)),
-            reader => (RecentKeys.SecondOf(reader.GetDateTime(2)), RecentKeys.SpanKey(reader.GetString(0), reader.GetString(1))));
-
-        // Content is kept once per day: today's and yesterday's (late spans) content is known.
-        Seed(_recentContent, "content", RecentKeys.DayOf(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1)),
-            "SELECT day, count(*) FROM content WHERE day >= $from GROUP BY 1 ORDER BY 1 DESC",
-            "SELECT day, hash FROM content WHERE day >= $from",
-            bucket => DateOnly.FromDayNumber((int)bucket),
-            reader => RecentKeys.DayOf(reader.GetFieldValue<DateOnly>(0)),
-            reader => (RecentKeys.DayOf(reader.GetFieldValue<DateOnly>(0)), RecentKeys.ContentKey(reader.GetString(1))));
-    }
-
-    private void Seed<TKey>(
-        RecentKeys<TKey> keys, string table, long earliest, string countSql, string keysSql, Func<long, object> parameter,
-        Func<DuckDBDataReader, long> countedBucket, Func<DuckDBDataReader, (long Bucket, TKey? Key)> key)
-        where TKey : struct, IEquatable<TKey>
+    // The keys of the spans stored lately, by start time: a span not among them, after the horizon, is new and is appended
+    // straight to spans. Read from the store itself, so spans acknowledged before a crash count too.
+    private void SeedRecentSpans()
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) = 0 FROM (SELECT 1 FROM {table} LIMIT 1)";
+        command.CommandText = "SELECT count(*) = 0 FROM (SELECT 1 FROM spans LIMIT 1)";
         if (Convert.ToBoolean(command.ExecuteScalar()))
         {
-            keys.Reset(long.MinValue); // an empty table: every row is new until stored
+            _recentSpans.Reset(long.MinValue); // an empty table: every span is new until stored
             return;
         }
 
-        // Only as many buckets as fit: a store that took a million spans in the last two minutes is not read whole.
+        // Only as many seconds as fit: a store that took a million spans in the last two minutes is not read whole.
+        var earliest = RecentSpanKeys.SecondOf(DateTime.UtcNow - RecentSpansSeed);
         var counts = new List<(long, long)>();
-        command.CommandText = countSql;
-        command.Parameters.Add(new DuckDBParameter("from", parameter(earliest)));
+        command.CommandText = "SELECT date_trunc('second', start_time), count(*) FROM spans WHERE start_time >= $from GROUP BY 1 ORDER BY 1 DESC";
+        command.Parameters.Add(new DuckDBParameter("from", new DateTime(earliest * TimeSpan.TicksPerSecond)));
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                counts.Add((countedBucket(reader), reader.GetInt64(1)));
+                counts.Add((RecentSpanKeys.SecondOf(reader.GetDateTime(0)), reader.GetInt64(1)));
             }
         }
 
-        var horizon = keys.SeedHorizon(earliest, counts);
-        keys.Reset(horizon);
-        command.CommandText = keysSql;
+        var horizon = _recentSpans.SeedHorizon(earliest, counts);
+        _recentSpans.Reset(horizon);
+        command.CommandText = "SELECT trace_id, span_id, start_time FROM spans WHERE start_time >= $from";
         command.Parameters.Clear();
-        command.Parameters.Add(new DuckDBParameter("from", parameter(horizon)));
+        command.Parameters.Add(new DuckDBParameter("from", new DateTime(horizon * TimeSpan.TicksPerSecond)));
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                var (bucket, k) = key(reader);
-                keys.Add(bucket, k);
+                _recentSpans.Add(RecentSpanKeys.SecondOf(reader.GetDateTime(2)), RecentSpanKeys.SpanKey(reader.GetString(0), reader.GetString(1)));
             }
         }
 
-        keys.Trim();
+        _recentSpans.Trim();
+    }
+
+    // Content is kept once per day: today's and yesterday's (late spans) stored values are known again after a restart,
+    // as many as the newer half of the known keys holds.
+    private void SeedKnownContent()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT day, hash FROM content WHERE day >= $from ORDER BY day DESC LIMIT $limit";
+        command.Parameters.Add(new DuckDBParameter("from", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1)));
+        command.Parameters.Add(new DuckDBParameter("limit", KnownContent.DefaultCapacity / 2 - 1));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            _knownContent.Add(reader.GetFieldValue<DateOnly>(0), reader.GetString(1));
+        }
     }
 
     public string DatabasePath { get; }
@@ -170,7 +163,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
 
             // A span certainly not stored yet, whose user_id and ttft_ms are known, goes straight into spans; the rest
             // (a retry, an old span, values only the SQL can read) through the staging table and the anti-join.
-            if (row.QueryColumns is not null && _recentSpans.IsCertainlyNew(RecentKeys.SecondOf(span.StartTime), RecentKeys.SpanKey(span.TraceId, span.SpanId)))
+            if (row.QueryColumns is not null && _recentSpans.IsCertainlyNew(RecentSpanKeys.SecondOf(span.StartTime), RecentSpanKeys.SpanKey(span.TraceId, span.SpanId)))
             {
                 direct.Add(row);
             }
@@ -182,6 +175,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             }
         }
 
+        List<ContentBlob> appendedContent;
         using var transaction = _connection.BeginTransaction();
         try
         {
@@ -190,7 +184,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 AppendSpans("spans", direct);
             }
 
-            var contentDays = AppendContent(rows);
+            appendedContent = AppendContent(rows);
             if (staged.Count > 0)
             {
                 AppendSpans("spans_staging", staged);
@@ -212,22 +206,6 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 insert.Parameters.Add(new DuckDBParameter("max", stagedMax));
                 insert.ExecuteNonQuery();
                 DuckDbSchema.Execute(_connection, "DELETE FROM spans_staging");
-            }
-
-            if (contentDays is var (firstDay, lastDay))
-            {
-                using var insert = _connection.CreateCommand();
-                insert.CommandText = """
-                    INSERT INTO content
-                    SELECT s.* FROM content_staging s
-                    WHERE NOT EXISTS (
-                        SELECT 1 FROM content t
-                        WHERE t.day BETWEEN $first AND $last AND t.day = s.day AND t.hash = s.hash)
-                    """;
-                insert.Parameters.Add(new DuckDBParameter("first", firstDay));
-                insert.Parameters.Add(new DuckDBParameter("last", lastDay));
-                insert.ExecuteNonQuery();
-                DuckDbSchema.Execute(_connection, "DELETE FROM content_staging");
             }
 
             if (RollupTables.TouchesClosedHours(min, DateTime.UtcNow))
@@ -253,15 +231,15 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         // Only once committed: a row recorded here is stored.
         foreach (var row in rows)
         {
-            _recentSpans.Add(RecentKeys.SecondOf(row.Span.StartTime), RecentKeys.SpanKey(row.Span.TraceId, row.Span.SpanId));
-            foreach (var blob in row.Blobs)
-            {
-                _recentContent.Add(RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash));
-            }
+            _recentSpans.Add(RecentSpanKeys.SecondOf(row.Span.StartTime), RecentSpanKeys.SpanKey(row.Span.TraceId, row.Span.SpanId));
+        }
+
+        foreach (var blob in appendedContent)
+        {
+            _knownContent.Add(blob.Day, blob.Hash);
         }
 
         _recentSpans.Trim();
-        _recentContent.Trim();
         return Task.CompletedTask;
     }
 
@@ -311,47 +289,21 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         }
     }
 
-    /// <summary>
-    /// Appends each value of the batch once: straight to <c>content</c> when it is certainly not stored for its day, not at
-    /// all when it certainly is (the same SHA-256 stored that day), else to <c>content_staging</c>, whose days' range is
-    /// returned for the anti-join (null when nothing was staged).
-    /// </summary>
-    private (DateOnly First, DateOnly Last)? AppendContent(List<SplitSpan> rows)
+    /// <summary>Appends each value of the batch once, unless it is known to be stored for its day; returns those appended.</summary>
+    private List<ContentBlob> AppendContent(List<SplitSpan> rows)
     {
-        var staged = new List<ContentBlob>();
-        DateOnly first = DateOnly.MaxValue, last = DateOnly.MinValue;
-        using (var appender = _connection.CreateAppender("content"))
+        var appended = new List<ContentBlob>();
+        using var appender = _connection.CreateAppender("content");
+        foreach (var blob in ContentRows.Unique(rows))
         {
-            foreach (var blob in ContentRows.Unique(rows))
-            {
-                var (day, key) = (RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash));
-                if (_recentContent.IsCertainlyNew(day, key))
-                {
-                    AppendBlob(appender, blob);
-                }
-                else if (!_recentContent.Contains(day, key))
-                {
-                    staged.Add(blob);
-                    first = blob.Day < first ? blob.Day : first;
-                    last = blob.Day > last ? blob.Day : last;
-                }
-            }
-        }
-
-        if (staged.Count == 0)
-        {
-            return null;
-        }
-
-        using (var appender = _connection.CreateAppender("content_staging"))
-        {
-            foreach (var blob in staged)
+            if (!_knownContent.Contains(blob.Day, blob.Hash))
             {
                 AppendBlob(appender, blob);
+                appended.Add(blob);
             }
         }
 
-        return (first, last);
+        return appended;
     }
 
     private static void AppendBlob(DuckDBAppender appender, ContentBlob blob) =>
@@ -551,7 +503,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             }
 
             _recentSpans.Forget();
-            _recentContent.Forget();
+            _knownContent.Forget();
             DuckDbSchema.Execute(_connection, "CHECKPOINT");
             return Task.FromResult(removed);
         }, cancellationToken);
@@ -699,8 +651,8 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         }
 
         transaction.Commit();
-        _recentSpans.ForgetBefore(RecentKeys.SecondOf(day.ToDateTime(TimeOnly.MinValue)));
-        _recentContent.ForgetBefore(RecentKeys.DayOf(day));
+        _recentSpans.ForgetBefore(RecentSpanKeys.SecondOf(day.ToDateTime(TimeOnly.MinValue)));
+        _knownContent.ForgetBefore(day);
     }
 
     private long UsedBytes()

@@ -10,15 +10,15 @@ namespace LlmObs.Server.Storage.Postgres;
 /// by binary COPY straight into <c>spans</c> and <c>content</c> under a savepoint; if one of them is stored already (a
 /// span retried after a 503 or a timeout, a value another writer stored) the primary key stops the COPY, and the batch
 /// goes the careful way instead: COPY into session temp tables, then <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>, so
-/// it is stored (and counted) once. Values seen lately (<paramref name="recentContent"/>: a system prompt sent all day)
+/// it is stored (and counted) once. Values known to be stored (<paramref name="knownContent"/>: a system prompt sent all day)
 /// always go the careful way. The connection is kept so the temp tables are made once, and dropped on any error so the
 /// next batch starts on a fresh one (after a PostgreSQL restart, say).
 /// </summary>
-/// <param name="recentContent">
-/// The content values the writers stored lately, shared by them (lock it). Only a hint: the primary keys keep every
+/// <param name="knownContent">
+/// The content values the writers stored lately, shared by them (lock it). Only a hint here: the primary keys keep every
 /// row once whatever it says, so a value deleted since (retention, clear) just takes the careful way.
 /// </param>
-internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions, RecentKeys<(UInt128, UInt128)> recentContent) : IAsyncDisposable
+internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions, KnownContent knownContent) : IAsyncDisposable
 {
     // The columns this writer fills, in COPY order; a column added by a later migration is left to its default.
     internal const string SpanColumns = """
@@ -75,11 +75,11 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
         var staged = rows.Where(r => r.QueryColumns is null).ToList();
         var blobs = UniqueBlobs(rows);
         var (directBlobs, stagedBlobs) = (new List<ContentBlob>(blobs.Count), new List<ContentBlob>());
-        lock (recentContent)
+        lock (knownContent)
         {
             foreach (var blob in blobs)
             {
-                (recentContent.Contains(RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash)) ? stagedBlobs : directBlobs).Add(blob);
+                (knownContent.Contains(blob.Day, blob.Hash) ? stagedBlobs : directBlobs).Add(blob);
             }
         }
 
@@ -143,14 +143,12 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
 
         // synchronous_commit: the commit returns once the WAL is flushed; only then is the batch acknowledged.
         await transaction.CommitAsync().ConfigureAwait(false);
-        lock (recentContent)
+        lock (knownContent)
         {
             foreach (var blob in blobs)
             {
-                recentContent.Add(RecentKeys.DayOf(blob.Day), RecentKeys.ContentKey(blob.Hash));
+                knownContent.Add(blob.Day, blob.Hash);
             }
-
-            recentContent.Trim();
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
     private readonly TimeProvider _time;
     private readonly ILogger<PostgresSpanStore> _logger;
     private readonly List<PostgresBatchWriter> _batchWriters = [];
-    private readonly RecentKeys<(UInt128, UInt128)> _recentContent = new(RecentKeys.DefaultCapacity);
+    private readonly KnownContent _knownContent = new(KnownContent.DefaultCapacity);
     private Task? _writers;
     private bool _disposed;
 
@@ -61,7 +61,7 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
         var loops = new List<Task>();
         for (var i = 0; i < _writerCount; i++)
         {
-            var writer = new PostgresBatchWriter(_dataSource, _partitions, _recentContent);
+            var writer = new PostgresBatchWriter(_dataSource, _partitions, _knownContent);
             _batchWriters.Add(writer);
             loops.Add(Task.Run(() => _queue.RunWriterAsync(writer.WriteAsync, (ex, requests) =>
                 _logger.LogError(ex, "Writing {Count} requests to PostgreSQL failed; they were not acknowledged (clients retry on 503).", requests))));

@@ -3,22 +3,21 @@ using System.Globalization;
 namespace LlmObs.Server.Storage;
 
 /// <summary>
-/// The keys of every row stored in a bucket at or after a horizon (spans by second of start time, content by day), kept
-/// in memory by a single writer so a row that is certainly new can be appended straight to its table instead of going
-/// through the anti-join that keeps retries and repeated content out. Exact where it answers:
-/// <see cref="IsCertainlyNew"/> is true only for a row in a bucket at or after the horizon whose key is not here, and
-/// every stored row at or after the horizon is here. Everything else (older rows, a retry, repeated content, a 64-bit
-/// collision, an id that is not hex) takes the anti-join.
+/// The keys of every span stored in a second of start time at or after a horizon, kept in memory by a single writer so
+/// a span that is certainly new can be appended straight to its table instead of going through the anti-join that keeps
+/// retries out. Exact where it answers: <see cref="IsCertainlyNew"/> is true only for a row in a bucket at or after the
+/// horizon whose key is not here, and every stored row at or after the horizon is here. Everything else (older spans, a
+/// retry, a 64-bit collision, an id that is not hex) takes the anti-join.
 /// </summary>
 /// <remarks>
-/// Bounded: past <c>capacity</c> keys, the oldest buckets are let go and the horizon moves past them. A key is the row's
-/// whole identity (<see cref="RecentKeys.ContentKey"/>: then <see cref="Contains"/> means stored) or 64 bits of it
-/// (<see cref="RecentKeys.SpanKey"/>: a collision only costs an anti-join).
+/// Bounded: past <c>capacity</c> keys, the oldest buckets are let go and the horizon moves past them. A span's bucket is
+/// its start second, so under any load only spans that start long before they arrive fall back to the anti-join.
+/// A key is 64 bits of the span's identity (<see cref="SpanKey"/>): a collision only costs an anti-join.
 /// Whoever deletes rows must say so (<see cref="Forget"/>, <see cref="ForgetBefore"/>).
 /// </remarks>
-internal sealed class RecentKeys<TKey>(int capacity) where TKey : struct, IEquatable<TKey>
+internal sealed class RecentSpanKeys(int capacity)
 {
-    private readonly SortedDictionary<long, HashSet<TKey>> _buckets = [];
+    private readonly SortedDictionary<long, HashSet<ulong>> _buckets = [];
     private long _horizon = long.MinValue;
     private int _count;
 
@@ -28,15 +27,11 @@ internal sealed class RecentKeys<TKey>(int capacity) where TKey : struct, IEquat
     public int Count => _count;
 
     /// <summary>True when the bucket is covered and no stored row has the key; false for a null key.</summary>
-    public bool IsCertainlyNew(long bucket, TKey? key) =>
+    public bool IsCertainlyNew(long bucket, ulong? key) =>
         bucket >= _horizon && key is { } k && (!_buckets.TryGetValue(bucket, out var keys) || !keys.Contains(k));
 
-    /// <summary>True when the key is here: a row with it was stored (exactly this row, when keys are whole identities).</summary>
-    public bool Contains(long bucket, TKey? key) =>
-        key is { } k && _buckets.TryGetValue(bucket, out var keys) && keys.Contains(k);
-
     /// <summary>Records a stored row (after its transaction committed).</summary>
-    public void Add(long bucket, TKey? key)
+    public void Add(long bucket, ulong? key)
     {
         // A row below the horizon, or without a key, always takes the anti-join, so it need not be here.
         if (bucket < _horizon || key is not { } k)
@@ -110,19 +105,12 @@ internal sealed class RecentKeys<TKey>(int capacity) where TKey : struct, IEquat
 
         return horizon;
     }
-}
 
-/// <summary>The buckets and keys of <see cref="RecentKeys{TKey}"/>.</summary>
-internal static class RecentKeys
-{
-    /// <summary>The default bound: about 24 MB of span keys, 48 MB of content keys.</summary>
+    /// <summary>The default bound: about 24 MB of span keys.</summary>
     public const int DefaultCapacity = 1_000_000;
 
     /// <summary>The bucket of a span: the second of its start.</summary>
     public static long SecondOf(DateTime start) => start.Ticks / TimeSpan.TicksPerSecond;
-
-    /// <summary>The bucket of content: its day.</summary>
-    public static long DayOf(DateOnly day) => day.DayNumber;
 
     /// <summary>A span's trace and span id (random 128 and 64 bits, W3C) mixed into 64; null when they are not hex.</summary>
     public static ulong? SpanKey(string traceId, string spanId)
@@ -137,11 +125,4 @@ internal static class RecentKeys
 
         return low ^ (high * 0x9E3779B97F4A7C15UL) ^ (span * 0xC2B2AE3D27D4EB4FUL);
     }
-
-    /// <summary>A content row's whole SHA-256 (64 hex digits); null when it is not that.</summary>
-    public static (UInt128, UInt128)? ContentKey(string hash) =>
-        hash.Length == 64
-        && UInt128.TryParse(hash.AsSpan(0, 32), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
-        && UInt128.TryParse(hash.AsSpan(32), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low)
-            ? (high, low) : null;
 }

@@ -4,7 +4,8 @@ namespace LlmObs.Server.Storage.DuckDb;
 
 /// <summary>
 /// The DuckDB file's schema as numbered migrations. Each runs once, in its own transaction with the row that
-/// records it; a file made before migrations existed (spans table only) passes migration 1 unchanged.
+/// records it; a file made before migrations existed (spans table only) passes migration 1 unchanged. A migration
+/// for new stores only is recorded as skipped in a store that already holds spans.
 /// To add a column (e.g. <c>project</c>), append a migration and the value in <see cref="DuckDbSpanStore"/>'s appender, in column order.
 /// </summary>
 internal static class DuckDbSchema
@@ -17,7 +18,7 @@ internal static class DuckDbSchema
     public static readonly (string UserId, string TtftMs) QueryColumns =
         Query.Sql.SpanSql.QueryColumnExpressions(Query.DuckDb.DuckDbDialect.Instance, "attributes");
 
-    private static readonly (int Version, string Description, string Sql)[] Migrations =
+    private static readonly (int Version, string Description, string Sql, bool NewStoreOnly)[] Migrations =
     [
         (1, "spans", """
             CREATE TABLE IF NOT EXISTS spans (
@@ -49,7 +50,7 @@ internal static class DuckDbSchema
                 resource           VARCHAR   NOT NULL,
                 events             VARCHAR
             );
-            """),
+            """, false),
         (2, "large values out of line", """
             ALTER TABLE spans ADD COLUMN IF NOT EXISTS content_refs VARCHAR;
             CREATE TABLE IF NOT EXISTS content (
@@ -58,22 +59,22 @@ internal static class DuckDbSchema
                 length INTEGER NOT NULL,
                 data   BLOB    NOT NULL
             );
-            """),
+            """, false),
         (3, "user_id and ttft_ms read from the attributes once, at write time", $"""
             ALTER TABLE spans ADD COLUMN IF NOT EXISTS user_id VARCHAR;
             ALTER TABLE spans ADD COLUMN IF NOT EXISTS ttft_ms DOUBLE;
             UPDATE spans SET user_id = {QueryColumns.UserId}, ttft_ms = {QueryColumns.TtftMs}
             WHERE contains(attributes, 'user.id') OR contains(attributes, 'time_to_first_chunk');
-            """),
+            """, false),
         (4, "project of every span (resource attribute, x-project-name header or default)", """
             ALTER TABLE spans ADD COLUMN IF NOT EXISTS project VARCHAR;
             UPDATE spans SET project = coalesce(
                 json_extract_string(resource, '$."openinference.project.name"'), json_extract_string(resource, '$."llmobs.project"'), 'default')
             WHERE project IS NULL;
-            """),
+            """, false),
         (5, "content searchable as text (older content keeps only its compressed copy)", """
             ALTER TABLE content ADD COLUMN IF NOT EXISTS text VARCHAR;
-            """),
+            """, false),
         // Empty tables only: the rollup service fills them in the background from the oldest span on
         // (Storage/Rollups), so opening a large store is not held up by the backfill.
         (6, "rollups: hourly calls, daily users and value histograms, trace index", """
@@ -130,7 +131,7 @@ internal static class DuckDbSchema
                 first_start TIMESTAMP NOT NULL,
                 last_start  TIMESTAMP NOT NULL
             );
-            """),
+            """, false),
         // Emptying rollup_state makes the rollup service roll everything up again, hourly users included.
         // The ART index is on trace_index, which only the rollup job writes: ingest pays nothing for it.
         (7, "hourly user rollups for the edges of a period; trace_index looked up by an index", """
@@ -147,7 +148,7 @@ internal static class DuckDbSchema
             );
             CREATE INDEX IF NOT EXISTS trace_index_trace_id ON trace_index (trace_id);
             DELETE FROM rollup_state;
-            """),
+            """, false),
         (8, "daily user rollups without service and project (one row per day and user)", """
             CREATE TABLE IF NOT EXISTS rollup_user_days (
                 bucket            TIMESTAMP NOT NULL,
@@ -161,15 +162,15 @@ internal static class DuckDbSchema
             INSERT INTO rollup_user_days
             SELECT bucket, user_id, sum(calls), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cost_usd)
             FROM rollup_users GROUP BY 1, 2 ORDER BY 1;
-            """),
+            """, false),
         (9, "the user of spans that carry only LlmObs's user.hash", $"""
             INSERT INTO rollup_dirty SELECT DISTINCT date_trunc('hour', start_time) FROM spans
             WHERE user_id IS NULL AND contains(attributes, 'user.hash');
             UPDATE spans SET user_id = {QueryColumns.UserId} WHERE user_id IS NULL AND contains(attributes, 'user.hash');
-            """),
+            """, false),
         (10, "content stored once, as text (data keeps the Brotli copy of content stored before migration 5)", """
             ALTER TABLE content ALTER COLUMN data DROP NOT NULL;
-            """),
+            """, false),
         // Emptying rollup_state makes the rollup service roll everything up again, filling it.
         (11, "each day's 100 most expensive calls", """
             CREATE TABLE IF NOT EXISTS rollup_top_calls (
@@ -180,7 +181,56 @@ internal static class DuckDbSchema
                 cost_usd   DOUBLE    NOT NULL
             );
             DELETE FROM rollup_state;
-            """),
+            """, false),
+        // At each checkpoint DuckDB picks a compression per segment by analysing every value with every method; for the two
+        // large text columns (a span's attributes, a content value's text) that is always FSST, reached after hashing each
+        // value for a dictionary that never wins: a fifth of the checkpoint, during which the single writer waits. A column's
+        // compression can only be set when its table is made, so only a store without spans gets it (its empty tables are
+        // made again); an older store keeps DuckDB's choice, which reads the same.
+        (12, "the large text columns always FSST-compressed (a store made before keeps DuckDB's choice)", """
+            DROP TABLE spans;
+            CREATE TABLE spans (
+                trace_id           VARCHAR   NOT NULL,
+                span_id            VARCHAR   NOT NULL,
+                parent_span_id     VARCHAR,
+                name               VARCHAR   NOT NULL,
+                kind               INTEGER   NOT NULL,
+                service_name       VARCHAR   NOT NULL,
+                scope_name         VARCHAR,
+                start_time         TIMESTAMP NOT NULL,
+                end_time           TIMESTAMP NOT NULL,
+                duration_ms        DOUBLE    NOT NULL,
+                status_code        INTEGER   NOT NULL,
+                status_message     VARCHAR,
+                llm_kind           VARCHAR,
+                operation          VARCHAR,
+                provider           VARCHAR,
+                model              VARCHAR,
+                input_tokens       BIGINT,
+                output_tokens      BIGINT,
+                cache_read_tokens  BIGINT,
+                cache_write_tokens BIGINT,
+                reasoning_tokens   BIGINT,
+                cost_usd           DOUBLE,
+                cost_source        VARCHAR,
+                feature            VARCHAR,
+                attributes         VARCHAR   NOT NULL USING COMPRESSION fsst,
+                resource           VARCHAR   NOT NULL,
+                events             VARCHAR,
+                content_refs       VARCHAR,
+                user_id            VARCHAR,
+                ttft_ms            DOUBLE,
+                project            VARCHAR
+            );
+            DROP TABLE content;
+            CREATE TABLE content (
+                day    DATE    NOT NULL,
+                hash   VARCHAR NOT NULL,
+                length INTEGER NOT NULL,
+                data   BLOB,
+                text   VARCHAR USING COMPRESSION fsst
+            );
+            """, true),
     ];
 
 
@@ -190,7 +240,7 @@ internal static class DuckDbSchema
         using var read = connection.CreateCommand();
         read.CommandText = "SELECT coalesce(max(version), 0) FROM llmobs_migrations";
         var current = Convert.ToInt32(read.ExecuteScalar());
-        foreach (var (version, description, sql) in Migrations)
+        foreach (var (version, description, sql, newStoreOnly) in Migrations)
         {
             if (version <= current)
             {
@@ -198,14 +248,26 @@ internal static class DuckDbSchema
             }
 
             using var transaction = connection.BeginTransaction();
-            Execute(connection, sql);
+            var skipped = newStoreOnly && HoldsSpans(connection);
+            if (!skipped)
+            {
+                Execute(connection, sql);
+            }
+
             using var record = connection.CreateCommand();
             record.CommandText = "INSERT INTO llmobs_migrations VALUES ($version, $description, now())";
             record.Parameters.Add(new DuckDBParameter("version", version));
-            record.Parameters.Add(new DuckDBParameter("description", description));
+            record.Parameters.Add(new DuckDBParameter("description", skipped ? description + " — skipped: the store held spans" : description));
             record.ExecuteNonQuery();
             transaction.Commit();
         }
+    }
+
+    private static bool HoldsSpans(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM spans) OR EXISTS (SELECT 1 FROM content)";
+        return Convert.ToBoolean(command.ExecuteScalar());
     }
 
     public static void Execute(DuckDBConnection connection, string sql)

@@ -324,4 +324,33 @@ public sealed class DuckDbSpanStoreTests : SpanStoreContractTests
 public sealed class PostgresSpanStoreTests : SpanStoreContractTests
 {
     internal override StoreHarness CreateHarness() => new PostgresHarness();
+
+    // Debian's PostgreSQL (the one the test command starts) is built with lz4.
+    [Fact]
+    public async Task Large_text_is_compressed_with_lz4_in_partitions_made_before_the_migration_and_after()
+    {
+        await using var harness = new PostgresHarness();
+        harness.Options.LargeValueBytes = 1024;
+        var store = await harness.OpenAsync();
+        SpanRecord Prompted(DateTime start) => TestSpans.Span(TestSpans.NewTraceId(), "chat", start,
+            attributes: $$"""{"gen_ai.input.messages":"{{start:O}} {{string.Concat(Enumerable.Repeat("a long prompt ", 400))}}"}""");
+        // As a store made before migration 12: tables on PostgreSQL's default, and a partition holding a value.
+        await harness.ScalarAsync("""
+            DELETE FROM llmobs_migrations WHERE version = 12;
+            ALTER TABLE content ALTER COLUMN text SET COMPRESSION pglz;
+            ALTER TABLE spans ALTER COLUMN attributes SET COMPRESSION pglz, ALTER COLUMN events SET COMPRESSION pglz;
+            """);
+        var yesterday = Prompted(DateTime.UtcNow.AddDays(-1));
+        await store.WriteAsync([yesterday], TestContext.Current.CancellationToken);
+
+        store = await harness.OpenAsync();
+        await store.WriteAsync([Prompted(DateTime.UtcNow.AddDays(1)), Prompted(DateTime.UtcNow.AddDays(-1).AddMinutes(1))], TestContext.Current.CancellationToken);
+
+        Assert.Equal(0L, Convert.ToInt64(await harness.ScalarAsync("""
+            SELECT count(*) FROM pg_attribute a JOIN pg_inherits i ON i.inhrelid = a.attrelid
+            WHERE i.inhparent IN ('content'::regclass, 'spans'::regclass) AND a.attname IN ('text', 'attributes', 'events') AND a.attcompression <> 'l'
+            """)));
+        Assert.Equal("pglz,lz4", await harness.ScalarAsync("SELECT string_agg(DISTINCT pg_column_compression(text), ',' ORDER BY pg_column_compression(text) DESC) FROM content"));
+        Assert.Equal(yesterday, Assert.Single(await store.GetTraceAsync(yesterday.TraceId, TestContext.Current.CancellationToken)).Span);
+    }
 }

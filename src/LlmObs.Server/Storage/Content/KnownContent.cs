@@ -4,8 +4,9 @@ namespace LlmObs.Server.Storage.Content;
 
 /// <summary>
 /// The content values (day, whole SHA-256) known to be stored, so a value repeated within its day (a system prompt, a
-/// tool list) is not written again. Known means stored: a key is added only after its transaction committed, and whoever
-/// deletes content says so (<see cref="Forget"/>, <see cref="ForgetBefore"/>).
+/// tool list) is not written again. Known means stored: a key is added only after its transaction committed, and an
+/// engine that trusts it (DuckDB; PostgreSQL's primary key decides there) says when it deletes content
+/// (<see cref="Forget"/>, <see cref="ForgetBefore"/>).
 /// </summary>
 /// <remarks>
 /// Bounded, by recency: keys live in two generations of half the capacity each; when the newer one is full the older one

@@ -187,15 +187,20 @@ internal sealed record SplitSpan(SpanRecord Span, string AttributesJson, string?
 /// <summary>
 /// One stored value, keyed by day and the SHA-256 of its UTF-8 bytes: the value's JSON token as text, stored once, in
 /// the content table's <c>text</c> column, which free-text search reads and the engines compress themselves
-/// (DuckDB's string compression, PostgreSQL's TOAST).
+/// (DuckDB's string compression, PostgreSQL's TOAST). Kept as the UTF-8 it was hashed from: DuckDB appends those bytes
+/// as they are, so only PostgreSQL's COPY, which takes text, decodes it.
 /// </summary>
-internal sealed record ContentBlob(DateOnly Day, string Hash, int Length, string Text)
+internal sealed record ContentBlob(DateOnly Day, string Hash, byte[] Utf8)
 {
+    public int Length => Utf8.Length;
+
+    public string Text => Encoding.UTF8.GetString(Utf8);
+
     public static ContentBlob Create(DateOnly day, ReadOnlySpan<byte> utf8)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(utf8, hash);
-        return new ContentBlob(day, Convert.ToHexStringLower(hash), utf8.Length, Encoding.UTF8.GetString(utf8));
+        return new ContentBlob(day, Convert.ToHexStringLower(hash), utf8.ToArray());
     }
 
     /// <summary>The stored value's bytes: its text, or for content stored before the text column existed, its Brotli copy.</summary>

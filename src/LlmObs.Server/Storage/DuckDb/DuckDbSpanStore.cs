@@ -307,7 +307,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     }
 
     private static void AppendBlob(DuckDBAppender appender, ContentBlob blob) =>
-        appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendNullValue().AppendValue(blob.Text).EndRow();
+        appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendNullValue().AppendValue(blob.Utf8.AsSpan()).EndRow();
 
     public async Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken)
     {

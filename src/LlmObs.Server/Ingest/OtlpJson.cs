@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
@@ -8,6 +9,13 @@ using OpenTelemetry.Proto.Trace.V1;
 namespace LlmObs.Server.Ingest;
 
 /// <summary>Writes OTLP attribute lists and events as plain JSON objects, the form they are stored and served in.</summary>
+/// <remarks>
+/// Written with the relaxed encoder: only what JSON requires is escaped (<c>"</c> as <c>\"</c>, <c>\</c>, control
+/// characters), so a prompt keeps its UTF-8 size. The default encoder also escaped HTML-sensitive and every non-ASCII
+/// character as six bytes each: prompts in most languages were stored at about twice their size, and a quote inside a
+/// JSON-in-JSON value cost six bytes instead of two. Nothing embeds this JSON in HTML (the UI sets text, never markup),
+/// and search looks for a text in both forms (<see cref="Query.Sql.SearchNeedles"/>), since rows stored before keep theirs.
+/// </remarks>
 internal static class OtlpJson
 {
     // Every span's attributes are written on the ingest path: one buffer and writer per thread, reused, so a span
@@ -103,7 +111,9 @@ internal sealed class PooledWriter
 
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
 
-    private PooledWriter() => Writer = new Utf8JsonWriter(_buffer);
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private PooledWriter() => Writer = new Utf8JsonWriter(_buffer, Options);
 
     public Utf8JsonWriter Writer { get; }
 

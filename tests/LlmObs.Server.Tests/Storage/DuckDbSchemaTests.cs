@@ -6,7 +6,7 @@ public sealed class DuckDbSchemaTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static List<Ingest.SpanRecord> Spans(string prompt) =>
+    private static List<LlmObs.Server.Ingest.SpanRecord> Spans(string prompt) =>
         [.. Enumerable.Range(0, 50).Select(i => Span(NewTraceId(), "chat", DateTime.UtcNow.AddSeconds(-60 + i),
             attributes: $$"""{"gen_ai.input.messages":"{{prompt}} {{i}} {{string.Concat(Enumerable.Repeat("words ", 300))}}","n":{{i}}}"""))];
 

@@ -4,10 +4,12 @@ using System.Text.Json;
 namespace LlmObs.Server.Query.Sql;
 
 /// <summary>
-/// The forms a searched text takes inside the stored attributes JSON. Attribute values are written with
-/// System.Text.Json's default encoder, which escapes HTML-sensitive and non-ASCII characters (<c>&lt;</c> is
-/// stored as <c>\u003C</c>), and prompts and completions are JSON inside that JSON, escaped twice. Searching for
-/// each form finds the text as the user typed it without parsing every row's JSON.
+/// The forms a searched text takes inside the stored attributes JSON. Attribute values are written with the relaxed
+/// encoder (<see cref="Ingest.OtlpJson"/>); rows stored before were written with System.Text.Json's default encoder,
+/// which escapes HTML-sensitive and non-ASCII characters (<c>&lt;</c> is stored as <c>\u003C</c>). Prompts and
+/// completions are JSON inside that JSON, escaped twice, the inner JSON by the client's own encoder (strict like
+/// .NET's, or relaxed like JavaScript's). Searching for each form finds the text as the user typed it without parsing
+/// every row's JSON.
 /// </summary>
 internal static class SearchNeedles
 {
@@ -18,7 +20,12 @@ internal static class SearchNeedles
     {
         var relaxed = Escape(text, Relaxed);
         var strict = Escape(text, Default);
-        var forms = new[] { text, strict, Escape(strict, Default), Escape(relaxed, Default) };
+        var forms = new[]
+        {
+            text,
+            relaxed, Escape(relaxed, Relaxed), Escape(strict, Relaxed), // stored since the relaxed encoder
+            strict, Escape(strict, Default), Escape(relaxed, Default), // stored before
+        };
         return forms.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 

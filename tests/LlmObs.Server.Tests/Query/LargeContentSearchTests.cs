@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using Google.Protobuf;
 using LlmObs.Server.Tests.Infrastructure;
 using static LlmObs.Server.Tests.Infrastructure.OtlpRequests;
 
@@ -28,12 +26,7 @@ public abstract class LargeContentSearchTests(SeededServerFixture fixture)
             Attribute("gen_ai.usage.input_tokens", 900),
             Attribute("gen_ai.usage.output_tokens", 20),
             Attribute("gen_ai.input.messages", prompt));
-        using (var content = new ByteArrayContent(Request("rag", chat).ToByteArray()))
-        {
-            content.Headers.ContentType = new MediaTypeHeaderValue(LlmObsServer.ProtobufContentType);
-            using var response = await fixture.Server.Client.PostAsync("/v1/traces", content, TestContext.Current.CancellationToken);
-            response.EnsureSuccessStatusCode();
-        }
+        await fixture.SendAsync(Request("rag", chat));
 
         var calls = await fixture.GetAsync<ApiPage<ApiCall>>($"/api/calls?{From}&q=ZebraCrossing%20clause");
         Assert.Equal(Hex(spanId), Assert.Single(calls.Items).SpanId);
@@ -64,12 +57,7 @@ public abstract class LargeContentSearchTests(SeededServerFixture fixture)
             Attribute("gen_ai.provider.name", "openai"),
             Attribute("gen_ai.request.model", "gpt-4o-mini"),
             Attribute("gen_ai.input.messages", $$"""[{"role":"user","parts":[{"type":"text","content":{{inner}}}]}]"""));
-        using (var content = new ByteArrayContent(Request("search-forms", note, chat).ToByteArray()))
-        {
-            content.Headers.ContentType = new MediaTypeHeaderValue(LlmObsServer.ProtobufContentType);
-            using var response = await fixture.Server.Client.PostAsync("/v1/traces", content, TestContext.Current.CancellationToken);
-            response.EnsureSuccessStatusCode();
-        }
+        await fixture.SendAsync(Request("search-forms", note, chat));
 
         var q = Uri.EscapeDataString(text);
         var traces = await fixture.GetAsync<ApiPage<ApiTraceRow>>($"/api/traces?{From}&service=search-forms&q={q}");

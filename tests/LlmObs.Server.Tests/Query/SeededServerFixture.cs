@@ -43,11 +43,7 @@ public abstract class SeededServerFixture : IAsyncLifetime
         _server = LlmObsServer.StartInMemory(_dataDirectory.Path, new Dictionary<string, string?>(settings) { ["LlmObs:Storage:Rollups:Enabled"] = "false" });
         foreach (var request in Seed ?? QuerySeed.Requests())
         {
-            // Through the real OTLP/HTTP receiver: acknowledged only once stored.
-            using var content = new ByteArrayContent(request.ToByteArray());
-            content.Headers.ContentType = new MediaTypeHeaderValue(LlmObsServer.ProtobufContentType);
-            using var response = await Server.Client.PostAsync("/v1/traces", content);
-            response.EnsureSuccessStatusCode();
+            await SendAsync(request);
         }
 
         if (RollUp)
@@ -58,6 +54,15 @@ public abstract class SeededServerFixture : IAsyncLifetime
                 throw new InvalidOperationException("The rollup job rolled up no day of the seed.");
             }
         }
+    }
+
+    /// <summary>Sends an export through the real OTLP/HTTP receiver, which acknowledges it only once stored.</summary>
+    public async Task SendAsync(Google.Protobuf.IMessage request)
+    {
+        using var content = new ByteArrayContent(request.ToByteArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue(LlmObsServer.ProtobufContentType);
+        using var response = await Server.Client.PostAsync("/v1/traces", content, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
     }
 
     public async Task<T> GetAsync<T>(string pathAndQuery) =>

@@ -13,8 +13,9 @@ namespace LlmObs.Server.Ingest;
 /// Written with the relaxed encoder: only what JSON requires is escaped (<c>"</c> as <c>\"</c>, <c>\</c>, control
 /// characters), so a prompt keeps its UTF-8 size. The default encoder also escaped HTML-sensitive and every non-ASCII
 /// character as six bytes each: prompts in most languages were stored at about twice their size, and a quote inside a
-/// JSON-in-JSON value cost six bytes instead of two. Nothing embeds this JSON in HTML (the UI sets text, never markup),
-/// and search looks for a text in both forms (<see cref="Query.Sql.SearchNeedles"/>), since rows stored before keep theirs.
+/// JSON-in-JSON value cost six bytes instead of two. Nothing embeds this JSON in HTML (the API serves it re-encoded as
+/// JSON; the UI's pages carry no data), and search looks for a text in both forms, since rows stored before keep
+/// theirs (<see cref="Query.Sql.SearchNeedles"/>).
 /// </remarks>
 internal static class OtlpJson
 {

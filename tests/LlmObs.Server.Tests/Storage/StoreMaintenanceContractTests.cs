@@ -72,6 +72,32 @@ public abstract class StoreMaintenanceContractTests
 public sealed class DuckDbStoreMaintenanceTests : StoreMaintenanceContractTests
 {
     internal override StoreHarness CreateHarness() => new DuckDbHarness();
+
+    // Annotations live in the same file, written on their own connections (an indexed upsert, as the eval worker's scores).
+    [Fact]
+    public async Task Clear_waits_for_an_annotation_being_written_beside_it_and_both_are_kept()
+    {
+        await using var harness = new DuckDbHarness();
+        var store = await harness.OpenAsync();
+        await store.WriteAsync([TestSpans.Span(TestSpans.NewTraceId(), "chat", DateTime.UtcNow.AddSeconds(-5))], TestContext.Current.CancellationToken);
+        await harness.ScalarAsync("CREATE TABLE score_probe (k VARCHAR, v INTEGER, UNIQUE (k))");
+        await using var annotations = new DuckDB.NET.Data.DuckDBConnection($"Data Source={((LlmObs.Server.Storage.DuckDb.DuckDbSpanStore)store).DatabasePath}");
+        await annotations.OpenAsync(TestContext.Current.CancellationToken);
+        var writing = annotations.BeginTransaction();
+        await using (var upsert = annotations.CreateCommand())
+        {
+            upsert.CommandText = "INSERT INTO score_probe VALUES ('quality', 5) ON CONFLICT DO UPDATE SET v = excluded.v";
+            await upsert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var clear = ((IStoreMaintenance)store).ClearAsync(TestContext.Current.CancellationToken);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        writing.Commit();
+
+        Assert.Equal(1L, await clear);
+        Assert.Equal(0L, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM spans")));
+        Assert.Equal(5, Convert.ToInt32(await harness.ScalarAsync("SELECT v FROM score_probe WHERE k = 'quality'")));
+    }
 }
 
 public sealed class PostgresStoreMaintenanceTests : StoreMaintenanceContractTests

@@ -504,7 +504,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
 
             _recentSpans.Forget();
             _knownContent.Forget();
-            DuckDbSchema.Execute(_connection, "CHECKPOINT");
+            Checkpoint();
             return Task.FromResult(removed);
         }, cancellationToken);
 
@@ -552,11 +552,16 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     public Task<long> GetSizeBytesAsync(CancellationToken cancellationToken) =>
         _queue.RunAsync(_ =>
         {
-            DuckDbSchema.Execute(_connection, "CHECKPOINT");
+            Checkpoint();
             return Task.FromResult(UsedBytes());
         }, cancellationToken);
 
-    // Runs on the writer, between batches: DuckDB's CHECKPOINT needs no other write transaction open.
+    // On the writer, between batches, so its own transaction is closed. Annotations are written to the same file on their
+    // own connections, and a plain CHECKPOINT beside one of those fails ("other write transactions active": clearing the
+    // data answered 500 while the eval worker posted scores); FORCE waits for them to commit, and aborts none.
+    private void Checkpoint() => DuckDbSchema.Execute(_connection, "FORCE CHECKPOINT");
+
+    // Runs on the writer, between batches.
     private RetentionResult ApplyRetention(RetentionPolicy policy, DateTime now)
     {
         var removed = new List<DateOnly>();
@@ -571,7 +576,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             }
         }
 
-        DuckDbSchema.Execute(_connection, "CHECKPOINT");
+        Checkpoint();
         var size = UsedBytes();
         if (policy.MaxBytes is { } maxBytes && size > maxBytes && days.Count > 1)
         {
@@ -595,7 +600,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
             if (removed.Count > before)
             {
                 RemoveDaysBefore(removed[^1].AddDays(1));
-                DuckDbSchema.Execute(_connection, "CHECKPOINT");
+                Checkpoint();
             }
         }
 

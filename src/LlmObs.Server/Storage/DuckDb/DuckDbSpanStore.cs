@@ -145,6 +145,7 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     private Task WriteBatchAsync(IReadOnlyList<SplitSpan> spans)
     {
         var rows = new List<SplitSpan>(spans.Count);
+        var keys = new List<(long Second, ulong? Key)>(spans.Count); // each row's, recorded once the batch committed
         var direct = new List<SplitSpan>(spans.Count);
         var staged = new List<SplitSpan>();
         var seen = new HashSet<(string, string)>();
@@ -158,12 +159,14 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 continue;
             }
 
+            var (second, key) = (RecentSpanKeys.SecondOf(span.StartTime), RecentSpanKeys.SpanKey(span.TraceId, span.SpanId));
             rows.Add(row);
+            keys.Add((second, key));
             min = span.StartTime < min ? span.StartTime : min;
 
             // A span certainly not stored yet, whose user_id and ttft_ms are known, goes straight into spans; the rest
             // (a retry, an old span, values only the SQL can read) through the staging table and the anti-join.
-            if (row.QueryColumns is not null && _recentSpans.IsCertainlyNew(RecentSpanKeys.SecondOf(span.StartTime), RecentSpanKeys.SpanKey(span.TraceId, span.SpanId)))
+            if (row.QueryColumns is not null && _recentSpans.IsCertainlyNew(second, key))
             {
                 direct.Add(row);
             }
@@ -229,9 +232,9 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
         }
 
         // Only once committed: a row recorded here is stored.
-        foreach (var row in rows)
+        foreach (var (second, key) in keys)
         {
-            _recentSpans.Add(RecentSpanKeys.SecondOf(row.Span.StartTime), RecentSpanKeys.SpanKey(row.Span.TraceId, row.Span.SpanId));
+            _recentSpans.Add(second, key);
         }
 
         foreach (var blob in appendedContent)

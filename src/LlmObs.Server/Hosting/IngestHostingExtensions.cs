@@ -7,6 +7,9 @@ using LlmObs.Server.Otlp;
 using LlmObs.Server.Otlp.Grpc;
 using LlmObs.Server.Otlp.Http;
 using LlmObs.Server.Redaction;
+using LlmObs.Server.Storage;
+using LlmObs.Server.Storage.Content;
+using Microsoft.Extensions.Options;
 
 namespace LlmObs.Server.Hosting;
 
@@ -21,7 +24,10 @@ internal static class IngestHostingExtensions
         var pricing = builder.Configuration.GetSection("LlmObs:Pricing").Get<PricingOptions>() ?? new PricingOptions();
         services.AddSingleton(pricing.ApplyTo(PriceCatalog.Default));
         services.AddSingleton<LlmSpanNormalizer>();
-        services.AddSingleton<OtlpSpanMapper>();
+        // Large values are moved out of the attributes as they are written, by the store's rule (LlmObs:Storage).
+        services.AddSingleton(sp => new OtlpSpanMapper(
+            sp.GetRequiredService<LlmSpanNormalizer>(),
+            new LargeValueSplitter(sp.GetRequiredService<IOptions<StorageOptions>>().Value.LargeValueBytes)));
         services.AddSingleton<OtlpHttpBodyReader>();
         services.AddSingleton<GatewayEnricher>();
         services.AddSingleton(IngestRedactor.Create(builder.Configuration, options)); // LlmObs:Redaction, before store and forwarder

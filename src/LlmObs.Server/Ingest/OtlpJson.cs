@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
+using LlmObs.Server.Storage.Content;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Trace.V1;
 
@@ -39,7 +40,62 @@ internal static class OtlpJson
         }
 
         var pooled = PooledWriter.Take(ref t_writer);
+        WriteEvents(pooled.Writer, events);
+        return pooled.ToStringAndReturn(ref t_writer);
+    }
+
+    /// <summary>
+    /// A span's attributes and events as its row keeps them: the values <paramref name="splitter"/> moves out are moved
+    /// while the JSON is written, so it is not decoded, encoded and scanned again to find them.
+    /// </summary>
+    public static (string Attributes, string? Events, MovedValues Moved) Row(
+        RepeatedField<KeyValue> attributes, RepeatedField<Span.Types.Event> events, LargeValueSplitter splitter, DateOnly day)
+    {
+        var moving = new MovingValues(splitter, day);
+        var pooled = PooledWriter.Take(ref t_writer);
         var writer = pooled.Writer;
+        List<LargeToken>? large = null;
+        writer.WriteStartObject();
+        foreach (var kv in attributes)
+        {
+            writer.WritePropertyName(kv.Key);
+            if (kv.Value?.ValueCase == AnyValue.ValueOneofCase.StringValue)
+            {
+                // The writer's position before and after the value is the token's place in the JSON: nothing is written
+                // between a property name and its value.
+                var start = writer.BytesCommitted + writer.BytesPending;
+                writer.WriteStringValue(kv.Value.StringValue);
+                var end = writer.BytesCommitted + writer.BytesPending;
+                if (splitter.IsLarge(end - start - 2))
+                {
+                    (large ??= []).Add(new LargeToken(kv.Key, (int)start, (int)end));
+                }
+            }
+            else
+            {
+                WriteValue(writer, kv.Value);
+            }
+        }
+
+        writer.WriteEndObject();
+        var written = pooled.Flush();
+        var row = large is null ? System.Text.Encoding.UTF8.GetString(written) : moving.MoveOut(written, large);
+        pooled.Return(ref t_writer);
+
+        string? eventsJson = null;
+        if (events.Count > 0)
+        {
+            pooled = PooledWriter.Take(ref t_writer);
+            WriteEvents(pooled.Writer, events);
+            eventsJson = moving.MoveOutEvents(pooled.Flush());
+            pooled.Return(ref t_writer);
+        }
+
+        return (row, eventsJson, moving.ToMovedValues());
+    }
+
+    private static void WriteEvents(Utf8JsonWriter writer, RepeatedField<Span.Types.Event> events)
+    {
         writer.WriteStartArray();
         foreach (var e in events)
         {
@@ -52,7 +108,6 @@ internal static class OtlpJson
         }
 
         writer.WriteEndArray();
-        return pooled.ToStringAndReturn(ref t_writer);
     }
 
     private static void WriteObject(Utf8JsonWriter writer, RepeatedField<KeyValue> values)
@@ -128,16 +183,27 @@ internal sealed class PooledWriter
 
     public string ToStringAndReturn(ref PooledWriter? slot)
     {
+        var text = System.Text.Encoding.UTF8.GetString(Flush());
+        Return(ref slot);
+        return text;
+    }
+
+    /// <summary>Everything written, valid until <see cref="Return"/>.</summary>
+    public ReadOnlySpan<byte> Flush()
+    {
         Writer.Flush();
-        var text = System.Text.Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        return _buffer.WrittenSpan;
+    }
+
+    /// <summary>Puts the writer back in <paramref name="slot"/>, emptied, unless a huge object grew it.</summary>
+    public void Return(ref PooledWriter? slot)
+    {
         if (_buffer.Capacity <= MaxRetainedBytes)
         {
             _buffer.ResetWrittenCount();
             Writer.Reset(_buffer);
             slot = this;
         }
-
-        return text;
     }
 }
 

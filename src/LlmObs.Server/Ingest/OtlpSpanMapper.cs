@@ -1,12 +1,18 @@
 using Google.Protobuf.Collections;
 using LlmObs.Server.Normalization;
+using LlmObs.Server.Storage.Content;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
 
 namespace LlmObs.Server.Ingest;
 
 /// <summary>Turns an OTLP export request into the span records the store keeps.</summary>
-internal sealed class OtlpSpanMapper(LlmSpanNormalizer normalizer)
+/// <param name="normalizer">Gives each span its canonical LLM view.</param>
+/// <param name="splitter">
+/// The store's rule for large values, which are then moved out as the attributes are written (<see cref="OtlpJson.Row"/>);
+/// null to keep every value in the records' JSON.
+/// </param>
+internal sealed class OtlpSpanMapper(LlmSpanNormalizer normalizer, LargeValueSplitter? splitter = null)
 {
     /// <summary>Maps every valid span; spans without a 16-byte trace id or 8-byte span id are counted as rejected.</summary>
     public MappedTraces Map(ExportTraceServiceRequest request, IngestSource source)
@@ -38,6 +44,9 @@ internal sealed class OtlpSpanMapper(LlmSpanNormalizer normalizer)
 
                     var start = UnixNano.ToDateTime(span.StartTimeUnixNano);
                     var end = UnixNano.ToDateTime(Math.Max(span.EndTimeUnixNano, span.StartTimeUnixNano));
+                    var (attributes, events, moved) = splitter is null
+                        ? (OtlpJson.Attributes(span.Attributes), OtlpJson.Events(span.Events), null)
+                        : OtlpJson.Row(span.Attributes, span.Events, splitter, LargeValueSplitter.DayOf(start));
                     spans.Add(new SpanRecord
                     {
                         TraceId = OtlpId.ToHex(span.TraceId)!,
@@ -53,9 +62,10 @@ internal sealed class OtlpSpanMapper(LlmSpanNormalizer normalizer)
                         StatusCode = (int)(span.Status?.Code ?? 0),
                         StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message,
                         Llm = llm,
-                        AttributesJson = OtlpJson.Attributes(span.Attributes),
+                        AttributesJson = attributes,
                         ResourceJson = resourceJson,
-                        EventsJson = OtlpJson.Events(span.Events),
+                        EventsJson = events,
+                        MovedValues = moved,
                         Project = project,
                     });
                 }

@@ -1,3 +1,5 @@
+using LlmObs.Server.Storage.Content;
+
 namespace LlmObs.Server.Ingest;
 
 /// <summary>
@@ -25,6 +27,13 @@ internal sealed record SpanRecord
     public required string AttributesJson { get; init; }
     public required string ResourceJson { get; init; }
     public string? EventsJson { get; init; }
+
+    /// <summary>
+    /// Set when <see cref="AttributesJson"/> and <see cref="EventsJson"/> were written with their large values moved
+    /// out already (the mapper does so at ingest; their keys hold null): the blobs those went to, which the store keeps
+    /// as they are. Null when the JSON holds every value.
+    /// </summary>
+    public MovedValues? MovedValues { get; init; }
 
     /// <summary>
     /// The project the span belongs to: the resource attribute <c>openinference.project.name</c> or <c>llmobs.project</c>,

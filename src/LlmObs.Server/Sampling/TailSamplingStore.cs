@@ -105,7 +105,7 @@ internal sealed class TailSamplingStore(
         IsError: span.StatusCode == 2,
         span.Llm.Feature,
         NumericAttributes(span.AttributesJson),
-        EstimatedBytes: 256 + span.AttributesJson.Length + (span.EventsJson?.Length ?? 0),
+        EstimatedBytes: 256 + span.AttributesJson.Length + (span.EventsJson?.Length ?? 0) + (span.MovedValues?.Bytes ?? 0),
         span);
 
     /// <summary>Only the attributes a range policy asks about are read, and only when there are such policies.</summary>

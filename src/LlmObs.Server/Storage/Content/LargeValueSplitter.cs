@@ -23,38 +23,38 @@ internal sealed class LargeValueSplitter(int largeValueBytes)
     /// <summary>The key under which a span's whole events array is kept when it is large.</summary>
     public const string EventsKey = "$events";
 
-    private static readonly byte[] Null = "null"u8.ToArray();
+    /// <summary>Whether a string value this many bytes long as JSON (escapes included, quotes not) is moved out.</summary>
+    public bool IsLarge(long jsonBytes) => jsonBytes > largeValueBytes;
 
     public SplitSpan Split(SpanRecord span)
     {
-        List<ContentBlob>? blobs = null;
-        Dictionary<string, string>? refs = null;
+        // Written by the mapper with its large values moved out already: the common case at ingest.
+        if (span.MovedValues is { } moved)
+        {
+            return new SplitSpan(span, span.AttributesJson, span.EventsJson, moved.RefsJson, moved.Blobs);
+        }
+
+        var moving = new MovingValues(this, DayOf(span.StartTime));
         var attributes = span.AttributesJson;
         var events = span.EventsJson;
-        var day = DayOf(span.StartTime);
 
         // A JSON text no longer than the limit cannot hold a value longer than it: the common case costs a length check.
         if (attributes.Length > largeValueBytes / 3 && Encoding.UTF8.GetMaxByteCount(attributes.Length) > largeValueBytes)
         {
-            attributes = SplitAttributes(attributes, day, ref blobs, ref refs);
+            attributes = SplitAttributes(attributes, moving);
         }
 
-        if (events is not null && events.Length > largeValueBytes / 3 && Encoding.UTF8.GetByteCount(events) > largeValueBytes)
+        if (events is not null && events.Length > largeValueBytes / 3 && IsLarge(Encoding.UTF8.GetByteCount(events)))
         {
-            var blob = ContentBlob.Create(day, Encoding.UTF8.GetBytes(events));
-            (blobs ??= []).Add(blob);
-            (refs ??= [])[EventsKey] = blob.Hash;
-            events = null;
+            events = moving.MoveOutEvents(Encoding.UTF8.GetBytes(events));
         }
 
-        return refs is null
-            ? new SplitSpan(span, span.AttributesJson, span.EventsJson, null, [])
-            : new SplitSpan(span, attributes, events, RefsJson(refs), blobs!);
+        var split = moving.ToMovedValues();
+        return new SplitSpan(span, attributes, events, split.RefsJson, split.Blobs);
     }
 
-    // Runs for every span with a large attributes object, so it works in one pooled buffer and allocates only what it
-    // keeps: the row's JSON (when something was moved out) and each blob.
-    private string SplitAttributes(string json, DateOnly day, ref List<ContentBlob>? blobs, ref Dictionary<string, string>? refs)
+    // One forward scan of the UTF-8 for the large string tokens, in one pooled buffer.
+    private string SplitAttributes(string json, MovingValues moving)
     {
         var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
         try
@@ -72,26 +72,14 @@ internal sealed class LargeValueSplitter(int largeValueBytes)
                 return json;
             }
 
-            // The row's JSON is the original with each large value replaced by null: written into the same buffer,
-            // behind the reader (null is shorter than any value moved out), so no second buffer is needed.
-            var written = 0;
-            var copied = 0;
+            List<LargeToken>? large = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var nameReader = reader;
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > largeValueBytes)
+                if (reader.TokenType == JsonTokenType.String && IsLarge(reader.ValueSpan.Length))
                 {
-                    var start = (int)reader.TokenStartIndex;
-                    var end = (int)reader.BytesConsumed;
-                    var blob = ContentBlob.Create(day, utf8[start..end]);
-                    (blobs ??= []).Add(blob);
-                    (refs ??= [])[nameReader.GetString()!] = blob.Hash;
-                    utf8[copied..start].CopyTo(utf8[written..]);
-                    written += start - copied;
-                    Null.CopyTo(utf8[written..]);
-                    written += Null.Length;
-                    copied = end;
+                    (large ??= []).Add(new LargeToken(nameReader.GetString()!, (int)reader.TokenStartIndex, (int)reader.BytesConsumed));
                 }
                 else
                 {
@@ -99,14 +87,7 @@ internal sealed class LargeValueSplitter(int largeValueBytes)
                 }
             }
 
-            if (copied == 0)
-            {
-                return json;
-            }
-
-            utf8[copied..].CopyTo(utf8[written..]);
-            written += length - copied;
-            return Encoding.UTF8.GetString(utf8[..written]);
+            return large is null ? json : moving.MoveOut(utf8, large);
         }
         finally
         {
@@ -115,7 +96,7 @@ internal sealed class LargeValueSplitter(int largeValueBytes)
     }
 
     // What JsonSerializer writes for the dictionary (same encoder, same order), without its per-call setup.
-    private static string RefsJson(Dictionary<string, string> refs)
+    internal static string RefsJson(Dictionary<string, string> refs)
     {
         var buffer = new ArrayBufferWriter<byte>(64 + 96 * refs.Count);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -182,6 +163,81 @@ internal sealed record SplitSpan(SpanRecord Span, string AttributesJson, string?
 {
     /// <summary><c>user_id</c> and <c>ttft_ms</c> read from <see cref="AttributesJson"/> at ingest; null when the engine's SQL must read them.</summary>
     public QueryColumnValues? QueryColumns { get; init; }
+}
+
+/// <summary>A top-level string value's JSON token (quotes included) in an attributes object, under its key.</summary>
+internal readonly record struct LargeToken(string Key, int Start, int End);
+
+/// <summary>
+/// The values moved out of a span's attributes and events into blobs; <see cref="RefsJson"/> names, per key, the blob that
+/// holds its value (null when nothing was moved).
+/// </summary>
+internal sealed record MovedValues(string? RefsJson, IReadOnlyList<ContentBlob> Blobs)
+{
+    public static readonly MovedValues None = new(null, []);
+
+    public int Bytes => Blobs.Sum(b => b.Length);
+}
+
+/// <summary>The values moved out of one span's JSON so far, kept as <see cref="MovedValues"/> once the span is done.</summary>
+internal sealed class MovingValues(LargeValueSplitter splitter, DateOnly day)
+{
+    private static readonly byte[] Null = "null"u8.ToArray();
+
+    private List<ContentBlob>? _blobs;
+    private Dictionary<string, string>? _refs;
+
+    /// <summary>
+    /// The attributes JSON with each of <paramref name="tokens"/> (in order) replaced by <c>null</c> and kept as a blob:
+    /// the token exactly as written, quotes and escapes included, so putting it back is a splice too.
+    /// </summary>
+    public string MoveOut(ReadOnlySpan<byte> json, List<LargeToken> tokens)
+    {
+        var row = ArrayPool<byte>.Shared.Rent(json.Length);
+        try
+        {
+            var written = 0;
+            var copied = 0;
+            foreach (var (key, start, end) in tokens)
+            {
+                Add(key, json[start..end]);
+                json[copied..start].CopyTo(row.AsSpan(written));
+                written += start - copied;
+                Null.CopyTo(row.AsSpan(written));
+                written += Null.Length;
+                copied = end;
+            }
+
+            json[copied..].CopyTo(row.AsSpan(written));
+            written += json.Length - copied;
+            return Encoding.UTF8.GetString(row, 0, written);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(row);
+        }
+    }
+
+    /// <summary>The events JSON as the row keeps it: null when it is large and moved out whole.</summary>
+    public string? MoveOutEvents(ReadOnlySpan<byte> json)
+    {
+        if (!splitter.IsLarge(json.Length))
+        {
+            return Encoding.UTF8.GetString(json);
+        }
+
+        Add(LargeValueSplitter.EventsKey, json);
+        return null;
+    }
+
+    public MovedValues ToMovedValues() => _refs is null ? MovedValues.None : new MovedValues(LargeValueSplitter.RefsJson(_refs), _blobs!);
+
+    private void Add(string key, ReadOnlySpan<byte> value)
+    {
+        var blob = ContentBlob.Create(day, value);
+        (_blobs ??= []).Add(blob);
+        (_refs ??= [])[key] = blob.Hash;
+    }
 }
 
 /// <summary>

@@ -28,7 +28,7 @@ internal static class OtlpJson
     public static string Attributes(RepeatedField<KeyValue> attributes)
     {
         var pooled = PooledWriter.Take(ref t_writer);
-        WriteObject(pooled.Writer, attributes);
+        WriteObject(pooled.Writer, attributes, relaxed: true);
         return pooled.ToStringAndReturn(ref t_writer);
     }
 
@@ -64,7 +64,7 @@ internal static class OtlpJson
                 // The writer's position before and after the value is the token's place in the JSON: nothing is written
                 // between a property name and its value.
                 var start = writer.BytesCommitted + writer.BytesPending;
-                writer.WriteStringValue(kv.Value.StringValue);
+                RelaxedJsonString.Write(writer, kv.Value.StringValue);
                 var end = writer.BytesCommitted + writer.BytesPending;
                 if (splitter.IsLarge(end - start - 2))
                 {
@@ -73,7 +73,7 @@ internal static class OtlpJson
             }
             else
             {
-                WriteValue(writer, kv.Value);
+                WriteValue(writer, kv.Value, relaxed: true);
             }
         }
 
@@ -103,20 +103,21 @@ internal static class OtlpJson
             writer.WriteString("name", e.Name);
             writer.WriteString("time", UnixNano.ToDateTime(e.TimeUnixNano).ToString("O"));
             writer.WritePropertyName("attributes");
-            WriteObject(writer, e.Attributes);
+            WriteObject(writer, e.Attributes, relaxed: true);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
     }
 
-    private static void WriteObject(Utf8JsonWriter writer, RepeatedField<KeyValue> values)
+    // relaxed: the writer escapes with the relaxed encoder (PooledWriter), so long strings may take RelaxedJsonString's path.
+    private static void WriteObject(Utf8JsonWriter writer, RepeatedField<KeyValue> values, bool relaxed)
     {
         writer.WriteStartObject();
         foreach (var kv in values)
         {
             writer.WritePropertyName(kv.Key);
-            WriteValue(writer, kv.Value);
+            WriteValue(writer, kv.Value, relaxed);
         }
 
         writer.WriteEndObject();
@@ -134,10 +135,13 @@ internal static class OtlpJson
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public static void WriteValue(Utf8JsonWriter writer, AnyValue? value)
+    public static void WriteValue(Utf8JsonWriter writer, AnyValue? value) => WriteValue(writer, value, relaxed: false);
+
+    private static void WriteValue(Utf8JsonWriter writer, AnyValue? value, bool relaxed)
     {
         switch (value?.ValueCase)
         {
+            case AnyValue.ValueOneofCase.StringValue when relaxed: RelaxedJsonString.Write(writer, value.StringValue); break;
             case AnyValue.ValueOneofCase.StringValue: writer.WriteStringValue(value.StringValue); break;
             case AnyValue.ValueOneofCase.BoolValue: writer.WriteBooleanValue(value.BoolValue); break;
             case AnyValue.ValueOneofCase.IntValue: writer.WriteNumberValue(value.IntValue); break;
@@ -148,12 +152,12 @@ internal static class OtlpJson
                 writer.WriteStartArray();
                 foreach (var item in value.ArrayValue.Values)
                 {
-                    WriteValue(writer, item);
+                    WriteValue(writer, item, relaxed);
                 }
 
                 writer.WriteEndArray();
                 break;
-            case AnyValue.ValueOneofCase.KvlistValue: WriteObject(writer, value.KvlistValue.Values); break;
+            case AnyValue.ValueOneofCase.KvlistValue: WriteObject(writer, value.KvlistValue.Values, relaxed); break;
             default: writer.WriteNullValue(); break;
         }
     }

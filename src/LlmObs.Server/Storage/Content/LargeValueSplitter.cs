@@ -14,9 +14,11 @@ namespace LlmObs.Server.Storage.Content;
 /// <c>content_refs</c> JSON object naming, per key, the blob that holds its value.
 /// </summary>
 /// <remarks>
-/// This runs for every span on the ingest path, so it never builds a DOM: one forward scan finds the large
-/// string tokens, and the row's JSON is the original bytes with those tokens replaced by <c>null</c>. A blob is
-/// the value's JSON token exactly as received (quotes and escapes included), so putting it back is a splice too.
+/// At ingest the mapper applies this rule while it writes the JSON (<see cref="Ingest.OtlpJson.Row"/>), so the
+/// store takes those spans as they are. For a record whose JSON still holds its values, one forward scan finds the
+/// large string tokens (no DOM), and the row's JSON is the original bytes with those tokens replaced by <c>null</c>.
+/// Either way a blob is the value's JSON token exactly as written (quotes and escapes included), so putting it back is
+/// a splice too.
 /// </remarks>
 internal sealed class LargeValueSplitter(int largeValueBytes)
 {

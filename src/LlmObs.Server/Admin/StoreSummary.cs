@@ -2,7 +2,10 @@ using LlmObs.Server.Query;
 
 namespace LlmObs.Server.Admin;
 
-/// <summary>The few numbers worth watching while the app runs: what the LLM calls cost and how they behave since <c>From</c>.</summary>
+/// <summary>
+/// The few numbers worth watching while the app runs, since <c>From</c>: what the model calls cost (embeddings included),
+/// how many LLM calls there were and how they behaved (latency over the same LLM calls; embeddings are not counted).
+/// </summary>
 internal sealed record StoreSummary(
     DateTime From,
     double CostUsd,
@@ -26,7 +29,7 @@ internal sealed record StoreSummary(
         return new StoreSummary(
             filter.From.Value,
             byFeature.Sum(f => f.CostUsd),
-            byFeature.Sum(f => f.Calls),
+            latency.Count,
             latency.P95,
             errors.Overall.Rate,
             topFeature?.Key,

@@ -38,3 +38,7 @@ public sealed record ApiDashboard(
     IReadOnlyList<ApiDailyCost> CostPerDayByFeature, IReadOnlyList<ApiDailyCost> CostPerDayByUser, IReadOnlyList<ApiGroupCost> CostByModel,
     ApiPercentiles CostPerCall, ApiCacheHitRates CacheHitRate, IReadOnlyList<ApiCall> TopCalls, IReadOnlyList<ApiModelLatency> Latency,
     ApiErrorRates ErrorRate, IReadOnlyList<ApiTokenBucket> TokensOverTime);
+
+public sealed record ApiSummary(
+    DateTime From, double CostUsd, long LlmCalls, double? P95LatencyMs, double? ErrorRate, string? TopFeature, double? TopFeatureCostUsd,
+    string? MostExpensiveTraceId, double? MostExpensiveCallCostUsd);

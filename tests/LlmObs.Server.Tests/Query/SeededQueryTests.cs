@@ -257,6 +257,16 @@ public abstract class SeededQueryTests(SeededServerFixture fixture)
     }
 
     [Fact]
+    public async Task Summary_counts_llm_calls_without_embeddings_and_costs_every_model_call()
+    {
+        var summary = await Get<ApiSummary>("/api/summary");
+        var calls = await Get<ApiPage<ApiCall>>("/api/calls");
+
+        Assert.Equal(4, summary.LlmCalls); // C1–C4; E1 is an embedding, as in the traces' LLM call counts
+        Assert.Equal(calls.Items.Sum(c => c.CostUsd ?? 0), summary.CostUsd, Tolerance);
+    }
+
+    [Fact]
     public async Task Tokens_over_time_per_day_and_per_hour()
     {
         var days = await Get<IReadOnlyList<ApiTokenBucket>>("/api/aggregates/tokens-over-time", "bucket=day");

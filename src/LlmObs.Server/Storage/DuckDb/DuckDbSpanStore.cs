@@ -136,13 +136,14 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     public Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken) =>
         _queue.WriteAsync(spans.Select(Prepare).ToList(), cancellationToken);
 
-    private SplitSpan Prepare(SpanRecord span)
+    internal SplitSpan Prepare(SpanRecord span)
     {
         var split = _splitter.Split(span);
         return split with { QueryColumns = QueryColumnValues.Read(split.AttributesJson, QueryColumnDialect.DuckDb) };
     }
 
-    private Task WriteBatchAsync(IReadOnlyList<SplitSpan> spans)
+    // Internal, as is Prepare, so bench/ can time the single writer's work on its own (DuckDbWriterBenchmarks).
+    internal Task WriteBatchAsync(IReadOnlyList<SplitSpan> spans)
     {
         var rows = new List<SplitSpan>(spans.Count);
         var keys = new List<(long Second, ulong? Key)>(spans.Count); // each row's, recorded once the batch committed

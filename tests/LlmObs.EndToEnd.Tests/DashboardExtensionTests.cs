@@ -22,7 +22,8 @@ public sealed class DashboardExtensionTests(PlaygroundFixture playground)
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        // The calls count embeddings too, which may be stored a batch before the chat call that p95 latency is taken from.
+        // The count and p95 latency are over the same LLM calls (embeddings are in the cost only); every property
+        // read below is waited for.
         var live = await playground.App.ResourceNotifications.WaitForResourceAsync("llmobs",
             e => Property(e.Snapshot, "llmobs.llm_calls_today") is long calls and > 0
                 && double.Parse((string)Property(e.Snapshot, "llmobs.cost_today")!, System.Globalization.CultureInfo.InvariantCulture) > 0

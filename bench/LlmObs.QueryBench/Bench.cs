@@ -75,12 +75,6 @@ internal static class Bench
             }, options.Warmup, Math.Max(reps, 10), log));
         }
 
-        if (options.Selected("store traces list"))
-        {
-            results.Add(await MeasureAsync(engine, "traces list, store (ListTracesAsync, no filter)", null,
-                async () => Rows(await store.ListTracesAsync(new TraceListQuery(), default)), options.Warmup, reps, log));
-        }
-
         log.WriteLine($"{engine}: done (uptime: {Uptime()})");
         return results;
     }

@@ -34,9 +34,6 @@ internal sealed class TailSamplingStore(
         await WriteKeptAsync(decided, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken) =>
-        store.ListTracesAsync(query, cancellationToken);
-
     public Task<IReadOnlyList<StoredSpan>> GetTraceAsync(string traceId, CancellationToken cancellationToken) =>
         store.GetTraceAsync(traceId, cancellationToken);
 

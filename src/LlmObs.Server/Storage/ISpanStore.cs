@@ -10,27 +10,9 @@ internal interface ISpanStore
 {
     Task WriteAsync(IReadOnlyList<SpanRecord> spans, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken);
-
     /// <summary>Every stored span of the trace, in start order; empty when the trace is unknown.</summary>
     Task<IReadOnlyList<StoredSpan>> GetTraceAsync(string traceId, CancellationToken cancellationToken);
 }
-
-internal sealed record TraceListQuery(int Limit = 50, string? Service = null);
-
-/// <summary>One row of the traces list: the root span and the LLM totals of the whole trace.</summary>
-internal sealed record TraceSummary(
-    string TraceId,
-    string RootName,
-    string ServiceName,
-    DateTime StartTime,
-    double DurationMs,
-    long SpanCount,
-    long LlmCalls,
-    long InputTokens,
-    long OutputTokens,
-    double CostUsd,
-    bool HasError);
 
 /// <summary>A span as the query API serves it: the record plus its raw attributes.</summary>
 internal sealed record StoredSpan(SpanRecord Span);

@@ -18,8 +18,6 @@ internal sealed class FaultyStore(ISpanStore inner) : ISpanStore
         return Failure is { } failure ? Task.FromException(failure) : inner.WriteAsync(spans, cancellationToken);
     }
 
-    public Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken) => inner.ListTracesAsync(query, cancellationToken);
-
     public Task<IReadOnlyList<StoredSpan>> GetTraceAsync(string traceId, CancellationToken cancellationToken) => inner.GetTraceAsync(traceId, cancellationToken);
 
     /// <summary>Puts a <see cref="FaultyStore"/> in front of the store the server registered.</summary>

@@ -76,8 +76,8 @@ public abstract class SpanStoreContractTests
             await store.WriteAsync([Span(traces[i], $"GET /{i}", start.AddMinutes(i), service: i % 2 == 0 ? "even" : "odd")], Ct);
         }
 
-        var newestThree = await store.ListTracesAsync(new TraceListQuery(Limit: 3), Ct);
-        var odd = await store.ListTracesAsync(new TraceListQuery(Service: "odd"), Ct);
+        var newestThree = await harness.TracesAsync(limit: 3);
+        var odd = await harness.TracesAsync("odd");
 
         Assert.Equal([traces[4], traces[3], traces[2]], newestThree.Select(t => t.TraceId));
         Assert.Equal([traces[3], traces[1]], odd.Select(t => t.TraceId));
@@ -97,7 +97,7 @@ public abstract class SpanStoreContractTests
         var failed = Chat(traceId, root.SpanId, start.AddMilliseconds(2), 100, 10, 0.25) with { StatusCode = 2, EndTime = start.AddMilliseconds(40) };
         await store.WriteAsync([root, early, Chat(traceId, root.SpanId, start.AddMilliseconds(1), 1000, 50, 0.5), failed], Ct);
 
-        var row = Assert.Single(await store.ListTracesAsync(new TraceListQuery(), Ct));
+        var row = Assert.Single(await harness.TracesAsync());
 
         Assert.Equal("POST /ask", row.RootName);
         Assert.Equal("rag", row.ServiceName);
@@ -127,7 +127,7 @@ public abstract class SpanStoreContractTests
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.WriteAsync(request, Ct))); // and retries racing each other
 
         Assert.Equal(2, (await store.GetTraceAsync(traceId, Ct)).Count);
-        var row = Assert.Single(await store.ListTracesAsync(new TraceListQuery(), Ct));
+        var row = Assert.Single(await harness.TracesAsync());
         Assert.Equal(2, row.SpanCount);
         Assert.Equal(1000, row.InputTokens);
         Assert.Equal(0.5, row.CostUsd, 9);
@@ -167,7 +167,7 @@ public abstract class SpanStoreContractTests
         Assert.True(Convert.ToInt64(await harness.ScalarAsync("SELECT CAST(sum(length) AS BIGINT) FROM content")) > 7000);
         // ... as text only (the engine compresses it): no second, Brotli copy.
         Assert.Equal(0L, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM content WHERE data IS NOT NULL OR text IS NULL")));
-        Assert.Single(await store.ListTracesAsync(new TraceListQuery(Service: "svc", Limit: 1), Ct));
+        Assert.Single(await harness.TracesAsync("svc", limit: 1));
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public abstract class SpanStoreContractTests
         await store.WriteAsync([after], Ct);
 
         Assert.Equal(root, Assert.Single(await store.GetTraceAsync(traceId, Ct)).Span);
-        Assert.Equal(["after restart", "before restart"], (await store.ListTracesAsync(new TraceListQuery(), Ct)).Select(t => t.RootName));
+        Assert.Equal(["after restart", "before restart"], (await harness.TracesAsync()).Select(t => t.RootName));
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public abstract class SpanStoreContractTests
             }
         }, Ct)));
 
-        var list = await store.ListTracesAsync(new TraceListQuery(Limit: 1000), Ct);
+        var list = await harness.TracesAsync(limit: 1000);
         Assert.Equal(written.Order(), list.Select(t => t.TraceId).Order());
         Assert.All(list, t => Assert.Equal(10, t.SpanCount));
         Assert.Equal(200 * 90, list.Sum(t => t.InputTokens));
@@ -271,14 +271,14 @@ public abstract class SpanStoreContractTests
         var result = await harness.Retention.ApplyRetentionAsync(new RetentionPolicy(TimeSpan.FromDays(7), null), now, Ct);
 
         Assert.Equal([DateOnly.FromDateTime(old.StartTime), DateOnly.FromDateTime(older.StartTime)], result.DaysRemoved);
-        Assert.Equal(["an hour ago"], (await store.ListTracesAsync(new TraceListQuery(), Ct)).Select(t => t.RootName));
+        Assert.Equal(["an hour ago"], (await harness.TracesAsync()).Select(t => t.RootName));
         Assert.Empty(await store.GetTraceAsync(old.TraceId, Ct));
         Assert.Equal(recent, Assert.Single(await store.GetTraceAsync(recent.TraceId, Ct)).Span);
         Assert.Equal(1L, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM content")));
 
         // The store keeps working on the days that remain.
         await store.WriteAsync([Span(NewTraceId(), "after retention", now)], Ct);
-        Assert.Equal(2, (await store.ListTracesAsync(new TraceListQuery(), Ct)).Count);
+        Assert.Equal(2, (await harness.TracesAsync()).Count);
     }
 
     [Fact]
@@ -301,14 +301,14 @@ public abstract class SpanStoreContractTests
 
         Assert.Equal(days.Take(2).Select(DateOnly.FromDateTime), result.DaysRemoved);
         Assert.True(result.SizeBytesAfter <= size * 6 / 10, $"{result.SizeBytesAfter} bytes left of {size}.");
-        var left = await store.ListTracesAsync(new TraceListQuery(Limit: 1000), Ct);
+        var left = await harness.TracesAsync(limit: 1000);
         Assert.Equal(300, left.Count);
         Assert.All(left, t => Assert.True(DateOnly.FromDateTime(t.StartTime) >= DateOnly.FromDateTime(days[2])));
 
         // A limit below one day's size still keeps the newest day.
         var tiny = await harness.Retention.ApplyRetentionAsync(new RetentionPolicy(null, 1), now, Ct);
         Assert.Equal([DateOnly.FromDateTime(days[2])], tiny.DaysRemoved);
-        Assert.Equal(150, (await store.ListTracesAsync(new TraceListQuery(Limit: 1000), Ct)).Count);
+        Assert.Equal(150, (await harness.TracesAsync(limit: 1000)).Count);
     }
 
     private static string LongText(string phrase, int length) => string.Concat(Enumerable.Repeat(phrase, length / phrase.Length + 1))[..length];

@@ -1,4 +1,8 @@
 using DuckDB.NET.Data;
+using LlmObs.Server.Query;
+using LlmObs.Server.Query.DuckDb;
+using LlmObs.Server.Query.Postgres;
+using LlmObs.Server.Query.Sql;
 using LlmObs.Server.Storage;
 using LlmObs.Server.Storage.DuckDb;
 using LlmObs.Server.Storage.Postgres;
@@ -47,6 +51,26 @@ internal abstract class StoreHarness : IAsyncDisposable
 
     protected abstract ISpanStore Create();
 
+    /// <summary>The traces list as the query API reads it, newest first, from the raw spans (rollups are not run here).</summary>
+    public async Task<IReadOnlyList<TraceRow>> TracesAsync(string? service = null, int limit = PageRequest.DefaultLimit)
+    {
+        var source = QuerySource();
+        try
+        {
+            var queries = new SqlSpanQueries(source, useRollups: false);
+            return (await queries.ListTracesAsync(new SpanFilter { Service = service }, new PageRequest(0, limit), TestContext.Current.CancellationToken)).Items;
+        }
+        finally
+        {
+            if (source is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
+    protected abstract ISqlConnectionSource QuerySource();
+
     /// <summary>A scalar from the engine's own SQL, with the store's tables in scope.</summary>
     public abstract Task<object?> ScalarAsync(string sql);
 
@@ -74,6 +98,8 @@ internal sealed class DuckDbHarness : StoreHarness
         command.CommandText = sql;
         return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
+
+    protected override ISqlConnectionSource QuerySource() => new DuckDbQuerySource((DuckDbSpanStore)Store);
 
     public override string BytesLiteral(ReadOnlySpan<byte> bytes) => $"from_base64('{Convert.ToBase64String(bytes)}')";
 
@@ -111,6 +137,8 @@ internal sealed class PostgresHarness : StoreHarness
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
+
+    protected override ISqlConnectionSource QuerySource() => new PostgresQuerySource(Microsoft.Extensions.Options.Options.Create(Options));
 
     public override string BytesLiteral(ReadOnlySpan<byte> bytes) => $"decode('{Convert.ToHexString(bytes)}', 'hex')";
 

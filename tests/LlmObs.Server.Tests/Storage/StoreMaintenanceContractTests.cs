@@ -28,7 +28,7 @@ public abstract class StoreMaintenanceContractTests
         var removed = await ((IStoreMaintenance)store).ClearAsync(Ct);
 
         Assert.Equal(6, removed);
-        Assert.Empty(await store.ListTracesAsync(new TraceListQuery(), Ct));
+        Assert.Empty(await harness.TracesAsync());
         var after = NewTraceId();
         await store.WriteAsync([Span(after, "GET /after", DateTime.UtcNow)], Ct);
         Assert.Single(await store.GetTraceAsync(after, Ct));

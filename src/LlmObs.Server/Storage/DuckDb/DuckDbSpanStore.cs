@@ -313,44 +313,6 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
     private static void AppendBlob(DuckDBAppender appender, ContentBlob blob) =>
         appender.CreateRow().AppendValue(blob.Day).AppendValue(blob.Hash).AppendValue(blob.Length).AppendNullValue().AppendValue(blob.Utf8.AsSpan()).EndRow();
 
-    public async Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = OpenReadConnection();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT trace_id,
-                   coalesce(arg_min(name, start_time) FILTER (WHERE parent_span_id IS NULL), arg_min(name, start_time)) AS root_name,
-                   coalesce(arg_min(service_name, start_time) FILTER (WHERE parent_span_id IS NULL), arg_min(service_name, start_time)) AS service_name,
-                   min(start_time) AS start_time,
-                   date_diff('microsecond', min(start_time), max(end_time)) / 1000.0 AS duration_ms,
-                   count(*) AS span_count,
-                   count(*) FILTER (WHERE llm_kind = 'llm') AS llm_calls,
-                   coalesce(sum(input_tokens), 0)::BIGINT AS input_tokens, -- sum(BIGINT) is a HUGEINT, read as BigInteger
-                   coalesce(sum(output_tokens), 0)::BIGINT AS output_tokens,
-                   coalesce(sum(cost_usd), 0) AS cost_usd,
-                   bool_or(status_code = 2) AS has_error
-            FROM spans
-            WHERE ($service IS NULL OR service_name = $service)
-            GROUP BY trace_id
-            ORDER BY start_time DESC, trace_id
-            LIMIT $limit
-            """;
-        command.Parameters.Add(new DuckDBParameter("service", query.Service));
-        command.Parameters.Add(new DuckDBParameter("limit", Math.Clamp(query.Limit, 1, 1000)));
-
-        var traces = new List<TraceSummary>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            traces.Add(new TraceSummary(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc), reader.GetDouble(4),
-                reader.GetInt64(5), reader.GetInt64(6), Convert.ToInt64(reader.GetValue(7)), Convert.ToInt64(reader.GetValue(8)),
-                reader.GetDouble(9), reader.GetBoolean(10)));
-        }
-
-        return traces;
-    }
-
     public async Task<IReadOnlyList<StoredSpan>> GetTraceAsync(string traceId, CancellationToken cancellationToken)
     {
         await using var connection = OpenReadConnection();

@@ -90,42 +90,6 @@ internal sealed class PostgresSpanStore : ISpanStore, IRetentionTarget, IStoreMa
         return split with { QueryColumns = QueryColumnValues.Read(split.AttributesJson, QueryColumnDialect.Postgres) };
     }
 
-    public async Task<IReadOnlyList<TraceSummary>> ListTracesAsync(TraceListQuery query, CancellationToken cancellationToken)
-    {
-        // The same answer as DuckDB's query: the root is the earliest parentless span, else the earliest span.
-        await using var command = _dataSource.CreateCommand("""
-            SELECT trace_id,
-                   (array_agg(name ORDER BY parent_span_id IS NOT NULL, start_time))[1],
-                   (array_agg(service_name ORDER BY parent_span_id IS NOT NULL, start_time))[1],
-                   min(start_time),
-                   (extract(epoch FROM max(end_time) - min(start_time)) * 1000)::double precision,
-                   count(*),
-                   count(*) FILTER (WHERE llm_kind = 'llm'),
-                   coalesce(sum(input_tokens), 0)::bigint,
-                   coalesce(sum(output_tokens), 0)::bigint,
-                   coalesce(sum(cost_usd), 0)::double precision,
-                   bool_or(status_code = 2)
-            FROM spans
-            WHERE (@service::text IS NULL OR service_name = @service::text)
-            GROUP BY trace_id
-            ORDER BY min(start_time) DESC, trace_id
-            LIMIT @limit
-            """);
-        command.Parameters.Add(new NpgsqlParameter("service", NpgsqlDbType.Text) { Value = (object?)query.Service ?? DBNull.Value });
-        command.Parameters.AddWithValue("limit", Math.Clamp(query.Limit, 1, 1000));
-
-        var traces = new List<TraceSummary>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            traces.Add(new TraceSummary(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(3), reader.GetDouble(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetDouble(9), reader.GetBoolean(10)));
-        }
-
-        return traces;
-    }
-
     public async Task<IReadOnlyList<StoredSpan>> GetTraceAsync(string traceId, CancellationToken cancellationToken)
     {
         var rows = new List<(SpanRecord Span, string? Refs)>();

@@ -3,7 +3,9 @@ namespace LlmObs.Playground.RagApi.Answering;
 /// <summary>The body of <c>POST /ask</c> and <c>POST /ask/stream</c>.</summary>
 /// <param name="Question">What the employee asks; required, at most 2,000 characters.</param>
 /// <param name="UserId">Who asks, recorded on every LLM span as its keyed hash (<c>user.hash</c>); optional.</param>
-public sealed record AskRequest(string? Question, string? UserId);
+/// <param name="ConversationId">The chat session the question belongs to (<c>gen_ai.conversation.id</c>), so LlmObs lists
+/// a session's traces together; optional.</param>
+public sealed record AskRequest(string? Question, string? UserId, string? ConversationId = null);
 
 /// <summary>The answer of <c>POST /ask</c>.</summary>
 /// <param name="Answer">The model's answer, citing handbook pages by id.</param>

@@ -14,7 +14,7 @@ namespace LlmObs.Playground.RagApi.Answering;
 internal static class AskEndpoints
 {
     private const int MaxQuestionLength = 2_000;
-    private const int MaxUserIdLength = 128;
+    private const int MaxIdLength = 128;
 
     public static IEndpointRouteBuilder MapAskEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -32,7 +32,7 @@ internal static class AskEndpoints
         }
 
         var question = request!.Question!.Trim();
-        using var user = LlmObsContext.Begin(userId: request.UserId); // exported only as its keyed hash
+        using var user = LlmObsContext.Begin(userId: request.UserId, conversationId: request.ConversationId); // the user exported only as its keyed hash
         try
         {
             var documents = await assistant.RetrieveAsync(question, cancellationToken);
@@ -58,7 +58,7 @@ internal static class AskEndpoints
         }
 
         var question = request!.Question!.Trim();
-        using var user = LlmObsContext.Begin(userId: request.UserId); // exported only as its keyed hash
+        using var user = LlmObsContext.Begin(userId: request.UserId, conversationId: request.ConversationId); // the user exported only as its keyed hash
 
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         try
@@ -144,9 +144,14 @@ internal static class AskEndpoints
             errors["question"] = [$"A question can be at most {MaxQuestionLength} characters long."];
         }
 
-        if (request?.UserId is { Length: > MaxUserIdLength })
+        if (request?.UserId is { Length: > MaxIdLength })
         {
-            errors["userId"] = [$"A user id can be at most {MaxUserIdLength} characters long."];
+            errors["userId"] = [$"A user id can be at most {MaxIdLength} characters long."];
+        }
+
+        if (request?.ConversationId is { Length: > MaxIdLength })
+        {
+            errors["conversationId"] = [$"A conversation id can be at most {MaxIdLength} characters long."];
         }
 
         return errors.Count > 0 ? errors : null;

@@ -24,6 +24,9 @@ internal sealed class FilterParameters
     [Description("User id as recorded (user.id / enduser.id; hashed when the service hashes it).")]
     public string? User { get; init; }
 
+    [Description("Session (conversation, thread) id: session.id, langfuse.session.id, gen_ai.conversation.id and the other conventions' keys. A call matches when any span of its trace records it.")]
+    public string? Session { get; init; }
+
     [Description("Model that answered.")]
     public string? Model { get; init; }
 
@@ -74,6 +77,7 @@ internal sealed class FilterParameters
             Project = Blank(Project),
             Feature = Blank(Feature),
             User = Blank(User),
+            Session = Blank(Session),
             Model = Blank(Model),
             Provider = Blank(Provider),
             Status = status,

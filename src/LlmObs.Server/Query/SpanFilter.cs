@@ -19,6 +19,12 @@ internal sealed record SpanFilter
     /// <summary>The user id as the service recorded it (hashed when the service hashes it).</summary>
     public string? User { get; init; }
 
+    /// <summary>
+    /// The session (conversation, thread) id under any convention's key (<see cref="Sql.SpanSql.SessionKeys"/>).
+    /// A call matches when any span of its trace records it: services often tag only the request or the agent span.
+    /// </summary>
+    public string? Session { get; init; }
+
     public string? Model { get; init; }
     public string? Provider { get; init; }
     public StatusFilter? Status { get; init; }

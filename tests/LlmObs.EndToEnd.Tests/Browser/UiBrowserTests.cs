@@ -81,6 +81,33 @@ public sealed class UiBrowserTests(PlaygroundFixture playground)
     }
 
     [Fact]
+    public async Task A_trace_links_to_every_trace_of_its_session()
+    {
+        var session = "chat-" + Guid.NewGuid().ToString("N")[..8];
+        var first = await AskAndWaitForTraceAsync("Can I carry over unused vacation days?", session);
+        var second = await AskAndWaitForTraceAsync("And how many days at most?", session);
+        var elsewhere = await AskAndWaitForTraceAsync("Which plans include SSO?");
+        await using var chromium = await Chromium.LaunchAsync(playground.LlmObs.BaseAddress!);
+        var page = chromium.Page;
+
+        await page.GotoAsync($"/traces/{second}");
+        var link = page.Locator("[data-stat='session'] a");
+        await link.WaitForAsync();
+        Assert.Equal(session, await link.InnerTextAsync());
+        await chromium.ScreenshotAsync("trace-session");
+        await link.ClickAsync();
+
+        await page.WaitForURLAsync("**/traces?session=*");
+        await page.Locator($"tr[data-trace-id='{first}']").WaitForAsync();
+        await page.Locator($"tr[data-trace-id='{second}']").WaitForAsync();
+        Assert.Equal(2, await page.Locator("#traces-body tr").CountAsync());
+        Assert.Equal(0, await page.Locator($"tr[data-trace-id='{elsewhere}']").CountAsync());
+        Assert.Equal(session, await page.InputValueAsync("#session"));
+        await chromium.ScreenshotAsync("traces-session");
+        Assert.Empty(chromium.Errors);
+    }
+
+    [Fact]
     public async Task Html_and_script_in_a_prompt_are_shown_as_text_and_run_nothing()
     {
         const string payload = "<script>window.__llmobsXss = 1; alert('script')</script>"
@@ -106,9 +133,9 @@ public sealed class UiBrowserTests(PlaygroundFixture playground)
         await chromium.ScreenshotAsync("trace-html-payload");
     }
 
-    private async Task<string> AskAndWaitForTraceAsync(string question)
+    private async Task<string> AskAndWaitForTraceAsync(string question, string? conversationId = null)
     {
-        using var response = await playground.Rag.PostAsJsonAsync("/ask", new { question, userId = "user-ui" });
+        using var response = await playground.Rag.PostAsJsonAsync("/ask", new { question, userId = "user-ui", conversationId });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var traceId = body.GetProperty("traceId").GetString()!;

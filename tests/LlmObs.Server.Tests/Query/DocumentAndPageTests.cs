@@ -26,7 +26,7 @@ public sealed class DocumentAndPageTests(ServerFixture fixture) : IClassFixture<
         var parameters = document.RootElement.GetProperty("paths").GetProperty("/api/calls").GetProperty("get").GetProperty("parameters")
             .EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
         Assert.Superset(new HashSet<string?>(StringComparer.OrdinalIgnoreCase)
-            { "from", "to", "service", "project", "feature", "user", "model", "provider", "status", "minCost", "minLatencyMs", "q", "offset", "limit" }, parameters);
+            { "from", "to", "service", "project", "feature", "user", "session", "model", "provider", "status", "minCost", "minLatencyMs", "q", "offset", "limit" }, parameters);
     }
 
     [Theory]

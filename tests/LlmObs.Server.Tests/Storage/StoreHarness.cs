@@ -52,13 +52,16 @@ internal abstract class StoreHarness : IAsyncDisposable
     protected abstract ISpanStore Create();
 
     /// <summary>The traces list as the query API reads it, newest first, from the raw spans (rollups are not run here).</summary>
-    public async Task<IReadOnlyList<TraceRow>> TracesAsync(string? service = null, int limit = PageRequest.DefaultLimit)
+    public async Task<IReadOnlyList<TraceRow>> TracesAsync(string? service = null, int limit = PageRequest.DefaultLimit) =>
+        await QueryAsync(async (queries, ct) => (await queries.ListTracesAsync(new SpanFilter { Service = service }, new PageRequest(0, limit), ct)).Items);
+
+    /// <summary>Asks the query API over this store's raw spans (rollups are not run here).</summary>
+    public async Task<T> QueryAsync<T>(Func<ISpanQueries, CancellationToken, Task<T>> query)
     {
         var source = QuerySource();
         try
         {
-            var queries = new SqlSpanQueries(source, useRollups: false);
-            return (await queries.ListTracesAsync(new SpanFilter { Service = service }, new PageRequest(0, limit), TestContext.Current.CancellationToken)).Items;
+            return await query(new SqlSpanQueries(source, useRollups: false), TestContext.Current.CancellationToken);
         }
         finally
         {

@@ -33,7 +33,7 @@ internal sealed class RollupSql(ISqlDialect dialect)
     /// <summary>Whether the rollups of <paramref name="source"/> keep every column <paramref name="filter"/> narrows by.</summary>
     public static bool CanAnswer(SpanFilter filter, Source source)
     {
-        if (filter.MinCostUsd is not null || filter.MinLatencyMs is not null || filter.Text is not null)
+        if (filter.MinCostUsd is not null || filter.MinLatencyMs is not null || filter.Text is not null || filter.Session is not null)
         {
             return false;
         }

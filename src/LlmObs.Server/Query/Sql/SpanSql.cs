@@ -16,6 +16,14 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     /// </summary>
     private static readonly string[] UserKeys = ["user.id", "enduser.id", "user.hash"];
 
+    /// <summary>
+    /// The attributes a session id is recorded under, as the conventions' readers take it (Normalization/Conventions):
+    /// <c>session.id</c> (OpenTelemetry, OpenInference, Langfuse), Langfuse's and OpenLLMetry's own keys, the Vercel AI
+    /// SDK's metadata, and the GenAI conventions' <c>gen_ai.conversation.id</c> (a conversation, session or thread).
+    /// </summary>
+    internal static readonly string[] SessionKeys =
+        ["session.id", "langfuse.session.id", "traceloop.association.properties.session_id", "ai.telemetry.metadata.sessionId", "gen_ai.conversation.id"];
+
     /// <summary>Resource attributes naming a project when the store has no <c>project</c> column.</summary>
     private static readonly string[] ProjectKeys = ["llmobs.project", "openinference.project.name"];
 
@@ -36,6 +44,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         if (filter.Project is { } project) having.Add($"bool_or({Project("s")} = {p.Add(project)})");
         if (filter.Feature is { } feature) having.Add($"bool_or(s.feature = {p.Add(feature)})");
         if (filter.User is { } user) having.Add($"bool_or({User("s")} = {p.Add(user)})");
+        if (filter.Session is { } session) having.Add($"bool_or({InSession("s", session, p)})");
         if (filter.Model is { } model) having.Add($"bool_or(s.model = {p.Add(model)})");
         if (filter.Provider is { } provider) having.Add($"bool_or(s.provider = {p.Add(provider)})");
         if (filter.Status == StatusFilter.Error) having.Add("bool_or(s.status_code = 2)");
@@ -333,7 +342,30 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         if (filter.MinCostUsd is { } minCost) where.Append($" AND s.cost_usd >= {p.Add(minCost)}");
         if (filter.MinLatencyMs is { } minLatency) where.Append($" AND s.duration_ms >= {p.Add(minLatency)}");
         if (filter.Text is { } text) where.Append($" AND {TextMatch("s", text, p)}");
+        if (filter.Session is { } session) where.Append($" AND s.trace_id IN ({TracesInSession(filter, session, p)})");
         return where.ToString();
+    }
+
+    /// <summary>
+    /// True when the span records <paramref name="session"/> under any of <see cref="SessionKeys"/>. The text is looked
+    /// for first, in each form it can be stored in, so only the rows that mention it have their JSON parsed.
+    /// </summary>
+    private string InSession(string alias, string session, SqlParameters p)
+    {
+        var attributes = alias + ".attributes";
+        var mentioned = SearchNeedles.For(session).Select(needle => dialect.ContainsIgnoreCase(dialect.AsText(attributes), p.Add(needle)));
+        var value = p.Add(session);
+        var recorded = SessionKeys.Select(key => $"{dialect.JsonText(attributes, key)} = {value}");
+        return $"(({string.Join(" OR ", mentioned)}) AND ({string.Join(" OR ", recorded)}))";
+    }
+
+    /// <summary>The traces with a span in the session, among spans within <see cref="TraceUserMargin"/> of the period (as a trace's user).</summary>
+    private string TracesInSession(SpanFilter filter, string session, SqlParameters p)
+    {
+        var bounds = new List<string> { InSession("x", session, p) };
+        if (filter.From is { } from) bounds.Add($"x.start_time >= {p.Add(AsUtc(from) - TraceUserMargin)}");
+        if (filter.To is { } to) bounds.Add($"x.start_time < {p.Add(AsUtc(to) + TraceUserMargin)}");
+        return $"SELECT x.trace_id FROM spans x WHERE {string.Join(" AND ", bounds)}";
     }
 
     /// <summary>

@@ -114,6 +114,17 @@ function build(spans) {
   if (first) select(first, true);
 }
 
+// The server's SpanSql.SessionKeys: where the conventions record a session (conversation, thread) id.
+const sessionKeys = ['session.id', 'langfuse.session.id', 'traceloop.association.properties.session_id', 'ai.telemetry.metadata.sessionId', 'gen_ai.conversation.id'];
+
+function sessionOf(spans) {
+  for (const span of spans) {
+    const session = span.llm?.session ?? sessionKeys.map(key => span.attributes?.[key]).find(value => typeof value === 'string' && value);
+    if (session) return session;
+  }
+  return null;
+}
+
 function renderSummary(spans) {
   const sum = key => spans.reduce((total, s) => total + (s.llm?.[key] ?? 0), 0);
   const llmCalls = spans.filter(s => kindOf(s) === 'llm').length;
@@ -129,6 +140,13 @@ function renderSummary(spans) {
     stat('Cost', fmt.cost(sum('costUsd')), 'cost'),
     stat('Status', errors ? `${errors} error${errors > 1 ? 's' : ''}` : 'OK', 'status'),
     stat('Trace id', traceId.toLowerCase(), 'trace-id'));
+  const session = sessionOf(spans);
+  if (session) {
+    // Range 30d: a session's other traces are rarely all from today.
+    summary.append(h('div', { class: 'stat', dataset: { stat: 'session' } },
+      h('span', { class: 'label', text: 'Session' }),
+      h('a', { class: 'value', href: `/traces?session=${encodeURIComponent(session)}&range=30d`, title: 'Every trace of this session', text: session })));
+  }
 }
 
 function refreshVisible() {

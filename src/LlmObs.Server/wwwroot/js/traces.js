@@ -14,7 +14,7 @@ const errorBox = document.getElementById('traces-error');
 const prev = document.getElementById('prev');
 const next = document.getElementById('next');
 const pageLabel = document.getElementById('page-label');
-const fields = ['q', 'range', 'service', 'model', 'feature', 'status', 'minCost', 'minLatencyMs', 'user'];
+const fields = ['q', 'range', 'service', 'model', 'feature', 'status', 'minCost', 'minLatencyMs', 'user', 'session'];
 const pageSize = 50;
 
 const rangeSelect = document.getElementById('range');

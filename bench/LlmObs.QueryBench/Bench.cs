@@ -62,6 +62,16 @@ internal static class Bench
 
                 results.Add(await MeasureAsync(engine, name, days, () => run(filter), options.Warmup, reps, log));
             }
+
+            // One session: the newest trace's (a session id recorded on one span, found by its text and the JSON keys).
+            if (options.Selected("one session") && (await queries.ListTracesAsync(filter, new PageRequest(0, 1), default)).Items is [var newest])
+            {
+                var session = filter with { Session = DuckDbGenerator.SessionOf(newest.TraceId) };
+                results.Add(await MeasureAsync(engine, "traces list, one session", days,
+                    async () => Rows((await queries.ListTracesAsync(session, new PageRequest(), default)).Items), options.Warmup, reps, log));
+                results.Add(await MeasureAsync(engine, "calls list, one session", days,
+                    async () => Rows((await queries.ListCallsAsync(session, new PageRequest(), default)).Items), options.Warmup, reps, log));
+            }
         }
 
         // Whole-store calls: no time window.

@@ -18,6 +18,10 @@ internal sealed class DuckDbDialect : ISqlDialect
     // contains() is a plain substring test: no LIKE wildcards to escape in what the user typed.
     public string ContainsIgnoreCase(string haystack, string needle) => $"contains(lower({haystack}), lower({needle}))";
 
+    public string InSubquery(string column, string subquery) => $"{column} IN ({subquery})";
+
+    public string Contains(string haystack, string needle) => $"contains({haystack}, {needle})";
+
     public string ContainsText(string column, string constant) => $"contains({column}, '{constant}')";
 
     public string HashHex(string column) => column;

@@ -20,6 +20,12 @@ internal sealed class PostgresDialect : ISqlDialect
     // strpos() is a plain substring test: no LIKE wildcards to escape in what the user typed.
     public string ContainsIgnoreCase(string haystack, string needle) => $"(strpos(lower({haystack}), lower({needle})) > 0)";
 
+    // As an array the subquery runs once, before the scan, which then tests each row against it; as IN (…) the planner
+    // chose a hash semi-join that scanned both sides at once (5–9 s instead of 1.2 s for one session over 30 days of 2M spans).
+    public string InSubquery(string column, string subquery) => $"{column} = ANY(ARRAY({subquery}))";
+
+    public string Contains(string haystack, string needle) => $"(strpos({haystack}, {needle}) > 0)";
+
     public string ContainsText(string column, string constant) => $"(strpos({column}, '{constant}') > 0)";
 
     public string HashHex(string column) => $"encode({column}, 'hex')";

@@ -44,7 +44,6 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         if (filter.Project is { } project) having.Add($"bool_or({Project("s")} = {p.Add(project)})");
         if (filter.Feature is { } feature) having.Add($"bool_or(s.feature = {p.Add(feature)})");
         if (filter.User is { } user) having.Add($"bool_or({User("s")} = {p.Add(user)})");
-        if (filter.Session is { } session) having.Add($"bool_or({InSession("s", session, p)})");
         if (filter.Model is { } model) having.Add($"bool_or(s.model = {p.Add(model)})");
         if (filter.Provider is { } provider) having.Add($"bool_or(s.provider = {p.Add(provider)})");
         if (filter.Status == StatusFilter.Error) having.Add("bool_or(s.status_code = 2)");
@@ -69,7 +68,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
                    bool_or(s.status_code = 2) AS has_error,
                    max({User("s")}) AS user_id
             FROM spans s
-            WHERE {TimeRange(filter, p, "s")}{(only is var (ids, since) ? $" AND s.start_time >= {p.Add(AsUtc(since))} AND s.trace_id IN ({string.Join(", ", ids.Select(p.Add))})" : "")}
+            WHERE {TimeRange(filter, p, "s")}{(filter.Session is { } session ? $" AND {dialect.InSubquery("s.trace_id", TracesInSession(filter, session, p, TimeSpan.Zero))}" : "")}{(only is var (ids, since) ? $" AND s.start_time >= {p.Add(AsUtc(since))} AND s.trace_id IN ({string.Join(", ", ids.Select(p.Add))})" : "")}
             GROUP BY s.trace_id
             {(having.Count == 0 ? "" : "HAVING " + string.Join(" AND ", having))}
             ORDER BY start_time DESC, s.trace_id
@@ -342,29 +341,34 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         if (filter.MinCostUsd is { } minCost) where.Append($" AND s.cost_usd >= {p.Add(minCost)}");
         if (filter.MinLatencyMs is { } minLatency) where.Append($" AND s.duration_ms >= {p.Add(minLatency)}");
         if (filter.Text is { } text) where.Append($" AND {TextMatch("s", text, p)}");
-        if (filter.Session is { } session) where.Append($" AND s.trace_id IN ({TracesInSession(filter, session, p)})");
+        if (filter.Session is { } session) where.Append($" AND {dialect.InSubquery("s.trace_id", TracesInSession(filter, session, p, TraceUserMargin))}");
         return where.ToString();
     }
 
     /// <summary>
     /// True when the span records <paramref name="session"/> under any of <see cref="SessionKeys"/>. The text is looked
-    /// for first, in each form it can be stored in, so only the rows that mention it have their JSON parsed.
+    /// for first, as it is (ids compare exactly) in each form it can be stored in, so only the rows that mention it have
+    /// their JSON parsed.
     /// </summary>
     private string InSession(string alias, string session, SqlParameters p)
     {
         var attributes = alias + ".attributes";
-        var mentioned = SearchNeedles.For(session).Select(needle => dialect.ContainsIgnoreCase(dialect.AsText(attributes), p.Add(needle)));
+        var mentioned = SearchNeedles.For(session).Select(needle => dialect.Contains(dialect.AsText(attributes), p.Add(needle)));
         var value = p.Add(session);
         var recorded = SessionKeys.Select(key => $"{dialect.JsonText(attributes, key)} = {value}");
         return $"(({string.Join(" OR ", mentioned)}) AND ({string.Join(" OR ", recorded)}))";
     }
 
-    /// <summary>The traces with a span in the session, among spans within <see cref="TraceUserMargin"/> of the period (as a trace's user).</summary>
-    private string TracesInSession(SpanFilter filter, string session, SqlParameters p)
+    /// <summary>
+    /// The traces with a span in the session among the spans within <paramref name="margin"/> of the period: none for
+    /// the traces list, whose other filters also look at the period's spans only; a day for calls, as a trace's user.
+    /// Selecting the traces first keeps the list from grouping every span of the period by trace.
+    /// </summary>
+    private string TracesInSession(SpanFilter filter, string session, SqlParameters p, TimeSpan margin)
     {
         var bounds = new List<string> { InSession("x", session, p) };
-        if (filter.From is { } from) bounds.Add($"x.start_time >= {p.Add(AsUtc(from) - TraceUserMargin)}");
-        if (filter.To is { } to) bounds.Add($"x.start_time < {p.Add(AsUtc(to) + TraceUserMargin)}");
+        if (filter.From is { } from) bounds.Add($"x.start_time >= {p.Add(AsUtc(from) - margin)}");
+        if (filter.To is { } to) bounds.Add($"x.start_time < {p.Add(AsUtc(to) + margin)}");
         return $"SELECT x.trace_id FROM spans x WHERE {string.Join(" AND ", bounds)}";
     }
 

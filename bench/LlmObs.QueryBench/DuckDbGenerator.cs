@@ -43,11 +43,11 @@ internal static class DuckDbGenerator
         checkpoint.ExecuteNonQuery();
     }
 
-    /// <summary>The trace id of trace number <paramref name="t"/>, as the generator writes it.</summary>
     /// <summary>The <c>session.id</c> the generator puts on the root span of the trace.</summary>
     public static string SessionOf(string traceId) =>
         Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(traceId)));
 
+    /// <summary>The trace id of trace number <paramref name="t"/>, as the generator writes it.</summary>
     public static string TraceId(long t) =>
         Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(t.ToString(CultureInfo.InvariantCulture) + ":trace")));
 

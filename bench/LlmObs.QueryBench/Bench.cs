@@ -43,6 +43,7 @@ internal static class Bench
         ("facets", async f => Rows((await q.FacetsAsync(f, default)).Models)),
         ("traces list, first page", async f => Rows((await q.ListTracesAsync(f, new PageRequest(), default)).Items)),
         ("calls list, first page", async f => Rows((await q.ListCallsAsync(f, new PageRequest(), default)).Items)),
+        ("sessions list, first page", async f => Rows((await q.ListSessionsAsync(f, new PageRequest(), default)).Items)),
     ];
 
     public static async Task<List<Result>> RunAsync(

@@ -88,5 +88,5 @@ internal sealed class FilterParameters
     }
 
     // An empty select in a form sends "service=": that means no filter, not the empty service name.
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -62,6 +62,16 @@ internal static class QueryApi
             await WithFilter(filter, f => queries.ListCallsAsync(f, Page(offset, limit), cancellationToken)))
             .WithSummary("Model calls (chat and embeddings spans), newest first.");
 
+        api.MapGet("/sessions", async Task<Results<Ok<Page<SessionRow>>, ProblemHttpResult>> (
+            ISpanQueries queries, DateTimeOffset? from, DateTimeOffset? to, string? service, string? project, int? offset, int? limit,
+            CancellationToken cancellationToken) =>
+            from is { } start && to is { } end && end <= start
+                ? BadRequest("to must be later than from.")
+                : TypedResults.Ok(await queries.ListSessionsAsync(
+                    new SpanFilter { From = from?.UtcDateTime, To = to?.UtcDateTime, Service = FilterParameters.Blank(service), Project = FilterParameters.Blank(project) },
+                    Page(offset, limit), cancellationToken)))
+            .WithSummary("Sessions (session.id, gen_ai.conversation.id and the other conventions' keys) with a trace in the period, most recently active first: traces, LLM calls, tokens, cost, first and last time, user. Filters: from, to, service, project.");
+
         var aggregates = api.MapGroup("/aggregates");
 
         aggregates.MapGet("/cost-per-day", async Task<Results<Ok<IReadOnlyList<DailyCost>>, ProblemHttpResult>> (

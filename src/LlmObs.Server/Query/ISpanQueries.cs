@@ -10,6 +10,12 @@ internal interface ISpanQueries
 
     Task<Page<LlmCallRow>> ListCallsAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sessions with a trace in the period, most recently active first, with the totals of those traces. Only the
+    /// period, service and project of <paramref name="filter"/> apply.
+    /// </summary>
+    Task<Page<SessionRow>> ListSessionsAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken);
+
     /// <summary>Cost per UTC day and key; with <paramref name="top"/>, the keys beyond the top ones summed as <see cref="DailyCost.OtherKey"/>.</summary>
     Task<IReadOnlyList<DailyCost>> CostPerDayAsync(SpanFilter filter, CostDimension by, int? top, CancellationToken cancellationToken);
 

@@ -16,6 +16,19 @@ internal sealed record TraceRow(
     bool HasError,
     string? User);
 
+/// <summary>One session (conversation, thread): its traces in the period and their totals.</summary>
+internal sealed record SessionRow(
+    string Session,
+    long Traces,
+    long LlmCalls,
+    long InputTokens,
+    long OutputTokens,
+    double CostUsd,
+    DateTime FirstStart,
+    DateTime LastEnd,
+    bool HasError,
+    string? User);
+
 /// <summary>One model call (a chat or embeddings span) with its cost, tokens and timing.</summary>
 internal sealed record LlmCallRow(
     string TraceId,

@@ -35,6 +35,7 @@ internal static class UiEndpoints
 
         app.MapGet("/traces", () => Page(files, "traces", "Traces")).ExcludeFromDescription();
         app.MapGet("/traces/{traceId}", (string traceId) => Page(files, "trace", "Trace")).ExcludeFromDescription();
+        app.MapGet("/sessions", () => Page(files, "sessions", "Sessions")).ExcludeFromDescription();
         app.MapGet("/dashboard", () => Page(files, "dashboard", "Cost")).ExcludeFromDescription();
         app.MapGet("/quality", () => Page(files, "quality", "Quality")).ExcludeFromDescription();
         return app;

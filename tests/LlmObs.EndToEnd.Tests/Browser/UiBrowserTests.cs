@@ -81,7 +81,7 @@ public sealed class UiBrowserTests(PlaygroundFixture playground)
     }
 
     [Fact]
-    public async Task A_trace_links_to_every_trace_of_its_session()
+    public async Task A_session_lists_its_traces_and_each_trace_links_back_to_it()
     {
         var session = "chat-" + Guid.NewGuid().ToString("N")[..8];
         var first = await AskAndWaitForTraceAsync("Can I carry over unused vacation days?", session);
@@ -90,13 +90,13 @@ public sealed class UiBrowserTests(PlaygroundFixture playground)
         await using var chromium = await Chromium.LaunchAsync(playground.LlmObs.BaseAddress!);
         var page = chromium.Page;
 
-        await page.GotoAsync($"/traces/{second}");
-        var link = page.Locator("[data-stat='session'] a");
-        await link.WaitForAsync();
-        Assert.Equal(session, await link.InnerTextAsync());
-        await chromium.ScreenshotAsync("trace-session");
-        await link.ClickAsync();
-
+        // The sessions page: the session with its two traces, opening the traces list filtered to it.
+        await page.GotoAsync("/sessions");
+        var row = page.Locator($"tr[data-session='{session}']");
+        await row.WaitForAsync();
+        Assert.Equal("2", await row.Locator("td").Nth(3).InnerTextAsync()); // traces column
+        await chromium.ScreenshotAsync("sessions");
+        await row.Locator("a").ClickAsync();
         await page.WaitForURLAsync("**/traces?session=*");
         await page.Locator($"tr[data-trace-id='{first}']").WaitForAsync();
         await page.Locator($"tr[data-trace-id='{second}']").WaitForAsync();
@@ -104,6 +104,16 @@ public sealed class UiBrowserTests(PlaygroundFixture playground)
         Assert.Equal(0, await page.Locator($"tr[data-trace-id='{elsewhere}']").CountAsync());
         Assert.Equal(session, await page.InputValueAsync("#session"));
         await chromium.ScreenshotAsync("traces-session");
+
+        // A trace's page names its session and links to the same list.
+        await page.GotoAsync($"/traces/{second}");
+        var link = page.Locator("[data-stat='session'] a");
+        await link.WaitForAsync();
+        Assert.Equal(session, await link.InnerTextAsync());
+        await chromium.ScreenshotAsync("trace-session");
+        await link.ClickAsync();
+        await page.WaitForURLAsync("**/traces?session=*");
+        await page.Locator($"tr[data-trace-id='{first}']").WaitForAsync();
         Assert.Empty(chromium.Errors);
     }
 

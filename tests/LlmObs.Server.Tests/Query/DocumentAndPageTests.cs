@@ -15,7 +15,7 @@ public sealed class DocumentAndPageTests(ServerFixture fixture) : IClassFixture<
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
         foreach (var path in new[]
         {
-            "/api/traces", "/api/traces/{traceId}", "/api/calls", "/api/dashboard", "/api/facets",
+            "/api/traces", "/api/traces/{traceId}", "/api/calls", "/api/sessions", "/api/dashboard", "/api/facets",
             "/api/aggregates/cost-per-day", "/api/aggregates/cost-by", "/api/aggregates/cost-per-call", "/api/aggregates/cache-hit-rate",
             "/api/aggregates/top-calls", "/api/aggregates/latency", "/api/aggregates/error-rate", "/api/aggregates/tokens-over-time",
         })
@@ -32,6 +32,7 @@ public sealed class DocumentAndPageTests(ServerFixture fixture) : IClassFixture<
     [Theory]
     [InlineData("/traces")]
     [InlineData("/traces/0123456789abcdef0123456789abcdef")]
+    [InlineData("/sessions")]
     [InlineData("/dashboard")]
     public async Task Pages_are_html_under_a_policy_that_forbids_inline_script(string path)
     {

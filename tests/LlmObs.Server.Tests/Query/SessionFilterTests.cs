@@ -51,6 +51,42 @@ public abstract class SessionFilterTests
         Assert.Equal((2L, 0.75), (model.Calls, Math.Round(model.CostUsd, 9)));
         Assert.Equal([other], otherTraces.Items.Select(t => t.TraceId));
     }
+
+    [Fact]
+    public async Task Sessions_are_listed_most_recently_active_first_with_their_traces_totals()
+    {
+        await using var harness = CreateHarness();
+        var store = await harness.OpenAsync();
+        var start = DateTime.UtcNow.AddMinutes(-10);
+        var quoted = System.Text.Json.JsonSerializer.Serialize(Session);
+
+        // Two traces of the session: one tagged on its root, one on its call (the GenAI conversation id).
+        var first = NewTraceId();
+        var root = Span(first, "POST /chat", start, service: "rag", attributes: $$"""{"session.id":{{quoted}},"user.id":"u-1"}""");
+        var rootCall = Chat(first, root.SpanId, start.AddMilliseconds(1), 100, 10, 0.25, service: "rag");
+        var second = NewTraceId();
+        var secondCall = Chat(second, NewSpanId(), start.AddMinutes(2), 200, 20, 0.5, service: "rag", attributes: $$"""{"gen_ai.conversation.id":{{quoted}}}""") with { StatusCode = 2 };
+
+        // A later session of another service, and a trace with no session.
+        var later = Chat(NewTraceId(), NewSpanId(), start.AddMinutes(5), 400, 40, 1, service: "support", attributes: """{"langfuse.session.id":"conv-7"}""");
+        var none = Chat(NewTraceId(), NewSpanId(), start.AddMinutes(6), 800, 80, 2, service: "rag");
+        await store.WriteAsync([root, rootCall, secondCall, later, none], TestContext.Current.CancellationToken);
+        var period = new SpanFilter { From = start.AddMinutes(-1) };
+
+        var all = await harness.QueryAsync((q, ct) => q.ListSessionsAsync(period, new PageRequest(), ct));
+        var rag = await harness.QueryAsync((q, ct) => q.ListSessionsAsync(period with { Service = "rag" }, new PageRequest(), ct));
+        var firstPage = await harness.QueryAsync((q, ct) => q.ListSessionsAsync(period, new PageRequest(0, 1), ct));
+
+        Assert.Equal(["conv-7", Session], all.Items.Select(s => s.Session));
+        var session = all.Items[1];
+        Assert.Equal((2L, 2L, 300L, 30L), (session.Traces, session.LlmCalls, session.InputTokens, session.OutputTokens));
+        Assert.Equal(0.75, session.CostUsd, 9);
+        Assert.Equal((root.StartTime, secondCall.EndTime), (session.FirstStart, session.LastEnd));
+        Assert.True(session.HasError);
+        Assert.Equal("u-1", session.User);
+        Assert.Equal([Session], rag.Items.Select(s => s.Session));
+        Assert.Equal(("conv-7", 1), (Assert.Single(firstPage.Items).Session, firstPage.NextOffset));
+    }
 }
 
 public sealed class DuckDbSessionFilterTests : SessionFilterTests

@@ -77,6 +77,60 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         return new SqlStatement(sql, p.Values);
     }
 
+    /// <summary>
+    /// Sessions of the period: each trace's session is the first of <see cref="SessionKeys"/> found on any of its spans
+    /// (only spans whose text names a session key have their JSON read), and a session's totals are its traces'.
+    /// </summary>
+    public SqlStatement Sessions(SpanFilter filter, PageRequest page)
+    {
+        var p = new SqlParameters(dialect);
+        var period = TimeRange(filter, p, "s");
+        var having = new List<string>();
+        if (filter.Service is { } service) having.Add($"bool_or(s.service_name = {p.Add(service)})");
+        if (filter.Project is { } project) having.Add($"bool_or({Project("s")} = {p.Add(project)})");
+        var mentions = $"({dialect.ContainsText("s.attributes", "session")} OR {dialect.ContainsText("s.attributes", "conversation.id")})";
+        var sql = $"""
+            WITH trace_sessions AS (
+                SELECT s.trace_id, max(coalesce({string.Join(", ", SessionKeys.Select(key => dialect.JsonText("s.attributes", key)))})) AS session
+                FROM spans s
+                WHERE {period} AND {mentions}
+                GROUP BY s.trace_id
+            ),
+            traces AS (
+                SELECT s.trace_id,
+                       min(s.start_time) AS first_start,
+                       max(s.end_time) AS last_end,
+                       count(*) FILTER (WHERE s.llm_kind = 'llm') AS llm_calls,
+                       coalesce(sum(s.input_tokens), 0)::BIGINT AS input_tokens,
+                       coalesce(sum(s.output_tokens), 0)::BIGINT AS output_tokens,
+                       coalesce(sum(s.cost_usd), 0) AS cost_usd,
+                       bool_or(s.status_code = 2) AS has_error,
+                       max({User("s")}) AS user_id
+                FROM spans s
+                JOIN trace_sessions t ON t.trace_id = s.trace_id AND t.session IS NOT NULL
+                WHERE {period}
+                GROUP BY s.trace_id
+                {(having.Count == 0 ? "" : "HAVING " + string.Join(" AND ", having))}
+            )
+            SELECT t.session,
+                   count(*) AS traces,
+                   sum(x.llm_calls)::BIGINT AS llm_calls,
+                   sum(x.input_tokens)::BIGINT AS input_tokens,
+                   sum(x.output_tokens)::BIGINT AS output_tokens,
+                   sum(x.cost_usd) AS cost_usd,
+                   min(x.first_start) AS first_start,
+                   max(x.last_end) AS last_end,
+                   bool_or(x.has_error) AS has_error,
+                   max(x.user_id) AS user_id
+            FROM traces x
+            JOIN trace_sessions t ON t.trace_id = x.trace_id
+            GROUP BY t.session
+            ORDER BY last_end DESC, t.session
+            LIMIT {p.Add(page.SafeLimit + 1)} OFFSET {p.Add(page.SafeOffset)}
+            """;
+        return new SqlStatement(sql, p.Values);
+    }
+
     public SqlStatement Calls(SpanFilter filter, PageRequest page)
     {
         var p = new SqlParameters(dialect);

@@ -87,6 +87,15 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollup
         return ToPage(await ReadAsync(sql.Calls(filter, page), ReadCall, cancellationToken), page);
     }
 
+    public async Task<Page<SessionRow>> ListSessionsAsync(SpanFilter filter, PageRequest page, CancellationToken cancellationToken)
+    {
+        var sql = await SqlAsync(cancellationToken);
+        var rows = await ReadAsync(sql.Sessions(filter, page), r => new SessionRow(
+            r.GetString(0), Long(r, 1) ?? 0, Long(r, 2) ?? 0, Long(r, 3) ?? 0, Long(r, 4) ?? 0, Double(r, 5) ?? 0,
+            Utc(r, 6), Utc(r, 7), r.GetBoolean(8), String(r, 9)), cancellationToken);
+        return ToPage(rows, page);
+    }
+
     public async Task<IReadOnlyList<LlmCallRow>> TopCallsAsync(SpanFilter filter, int limit, CancellationToken cancellationToken)
     {
         // The rolled-up days' cost histograms tell a cost that at least `limit` calls of the period reach: the top

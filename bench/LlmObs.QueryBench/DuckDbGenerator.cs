@@ -53,13 +53,13 @@ internal static class DuckDbGenerator
 
     // typ: 0 root (HTTP server), 1 chat, 2 embeddings, 3 retrieval, 4 tool, 5 HTTP client, 6 database.
     // 36% + 10% of the non-root spans are model calls: ~40% of all spans.
-    // user_id and ttft_ms are filled as the store fills them on write.
+    // user_id, ttft_ms and session_id are filled as the store fills them on write.
     private static readonly string InsertSql = """
         INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, service_name, scope_name, start_time, end_time, duration_ms,
                            status_code, status_message, llm_kind, operation, provider, model, input_tokens, output_tokens, cache_read_tokens,
                            cache_write_tokens, reasoning_tokens, cost_usd, cost_source, feature, attributes, resource, events, content_refs,
-                           user_id, ttft_ms)
-        SELECT g.*, {{USER_ID}}, {{TTFT_MS}}
+                           user_id, ttft_ms, session_id)
+        SELECT g.*, {{USER_ID}}, {{TTFT_MS}}, {{SESSION_ID}}
         FROM (
         WITH tr AS (
             SELECT t,
@@ -176,5 +176,6 @@ internal static class DuckDbGenerator
                NULL
         FROM m
         ) g
-        """.Replace("{{USER_ID}}", DuckDbSchema.QueryColumns.UserId).Replace("{{TTFT_MS}}", DuckDbSchema.QueryColumns.TtftMs);
+        """.Replace("{{USER_ID}}", DuckDbSchema.QueryColumns.UserId).Replace("{{TTFT_MS}}", DuckDbSchema.QueryColumns.TtftMs)
+            .Replace("{{SESSION_ID}}", DuckDbSchema.QueryColumns.SessionId);
 }

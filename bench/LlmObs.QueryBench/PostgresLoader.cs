@@ -14,7 +14,7 @@ namespace LlmObs.QueryBench;
 internal static class PostgresLoader
 {
     // The writer's columns and the two it fills from the attributes.
-    private const string Columns = PostgresBatchWriter.SpanColumns + ", user_id, ttft_ms";
+    private const string Columns = PostgresBatchWriter.SpanColumns + ", user_id, ttft_ms, session_id";
 
     public static async Task CopyAsync(string duckDbPath, string connectionString, TextWriter log)
     {

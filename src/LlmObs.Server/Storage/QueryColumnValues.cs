@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace LlmObs.Server.Storage;
 
 /// <summary>
-/// The values of a span's <c>user_id</c> and <c>ttft_ms</c> columns, read from its attributes JSON in process at ingest
+/// The values of a span's <c>user_id</c>, <c>ttft_ms</c> and <c>session_id</c> columns, read from its attributes JSON in process at ingest
 /// (on the request's thread) instead of by the engine's SQL expressions
 /// (<see cref="Query.Sql.SpanSql.QueryColumnExpressions"/>) on the single writer.
 /// </summary>
@@ -17,13 +17,17 @@ namespace LlmObs.Server.Storage;
 /// and returns null for the rest; such a row is then filled by the SQL expression as before, so every row gets exactly
 /// what the SQL would give it.
 /// </remarks>
-internal sealed record QueryColumnValues(string? UserId, double? TtftMs)
+internal sealed record QueryColumnValues(string? UserId, double? TtftMs, string? SessionId = null)
 {
     private static readonly QueryColumnValues Neither = new(null, null);
 
     // In SpanSql.UserExpression's coalesce order.
     private static readonly byte[][] UserKeys = ["user.id"u8.ToArray(), "enduser.id"u8.ToArray(), "user.hash"u8.ToArray()];
     private static readonly byte[] TtftKey = "gen_ai.response.time_to_first_chunk"u8.ToArray();
+
+    // In SpanSql.SessionKeys' order, after the user keys and the TTFT key in the index KeyIndex gives.
+    private static readonly byte[][] SessionKeys = [.. Query.Sql.SpanSql.SessionKeys.Select(key => System.Text.Encoding.UTF8.GetBytes(key))];
+    private const int FirstSessionKey = 4;
 
     // Longer decimal numbers are left to SQL; time to first token never needs them.
     private const int MaxNumberLength = 24;
@@ -34,7 +38,8 @@ internal sealed record QueryColumnValues(string? UserId, double? TtftMs)
         // The same guards as the SQL: the JSON is parsed only when its text mentions a key.
         var wantsUser = attributes.Contains("user.id", StringComparison.Ordinal) || attributes.Contains("user.hash", StringComparison.Ordinal);
         var wantsTtft = attributes.Contains("time_to_first_chunk", StringComparison.Ordinal);
-        if (!wantsUser && !wantsTtft)
+        var wantsSession = attributes.Contains("session", StringComparison.Ordinal) || attributes.Contains("conversation.id", StringComparison.Ordinal);
+        if (!wantsUser && !wantsTtft && !wantsSession)
         {
             return Neither;
         }
@@ -49,7 +54,7 @@ internal sealed record QueryColumnValues(string? UserId, double? TtftMs)
         try
         {
             var length = Encoding.UTF8.GetBytes(attributes, rented);
-            return Parse(rented.AsSpan(0, length), dialect, wantsUser, wantsTtft);
+            return Parse(rented.AsSpan(0, length), dialect, wantsUser, wantsTtft, wantsSession);
         }
         catch (JsonException)
         {
@@ -61,7 +66,7 @@ internal sealed record QueryColumnValues(string? UserId, double? TtftMs)
         }
     }
 
-    private static QueryColumnValues? Parse(ReadOnlySpan<byte> utf8, QueryColumnDialect dialect, bool wantsUser, bool wantsTtft)
+    private static QueryColumnValues? Parse(ReadOnlySpan<byte> utf8, QueryColumnDialect dialect, bool wantsUser, bool wantsTtft, bool wantsSession)
     {
         var reader = new Utf8JsonReader(utf8);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -70,7 +75,8 @@ internal sealed record QueryColumnValues(string? UserId, double? TtftMs)
         }
 
         var users = new string?[UserKeys.Length];
-        var seen = 0; // a bit per key: UserKeys, then TtftKey
+        var sessions = new string?[SessionKeys.Length];
+        var seen = 0; // a bit per key: UserKeys, then TtftKey, then SessionKeys
         double? ttft = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -90,11 +96,13 @@ internal sealed record QueryColumnValues(string? UserId, double? TtftMs)
 
             seen |= 1 << key;
             reader.Read();
-            if (key < UserKeys.Length)
+            if (key < UserKeys.Length || key >= FirstSessionKey)
             {
+                var values = key < UserKeys.Length ? users : sessions;
+                var index = key < UserKeys.Length ? key : key - FirstSessionKey;
                 switch (reader.TokenType)
                 {
-                    case JsonTokenType.String: users[key] = reader.GetString(); break;
+                    case JsonTokenType.String: values[index] = reader.GetString(); break;
                     case JsonTokenType.Null: break; // ->> and json_extract_string both give NULL: coalesce moves on
                     default: return null; // numbers, booleans, arrays, objects: each engine formats them its own way
                 }
@@ -122,7 +130,8 @@ internal sealed record QueryColumnValues(string? UserId, double? TtftMs)
         }
 
         var user = wantsUser ? users[0] ?? users[1] ?? users[2] : null;
-        return new QueryColumnValues(user, wantsTtft ? ttft : null);
+        var session = wantsSession ? sessions.FirstOrDefault(s => s is not null) : null;
+        return new QueryColumnValues(user, wantsTtft ? ttft : null, session);
     }
 
     private static int KeyIndex(ref Utf8JsonReader reader)
@@ -135,7 +144,20 @@ internal sealed record QueryColumnValues(string? UserId, double? TtftMs)
             }
         }
 
-        return reader.ValueTextEquals(TtftKey) ? UserKeys.Length : -1;
+        if (reader.ValueTextEquals(TtftKey))
+        {
+            return UserKeys.Length;
+        }
+
+        for (var i = 0; i < SessionKeys.Length; i++)
+        {
+            if (reader.ValueTextEquals(SessionKeys[i]))
+            {
+                return FirstSessionKey + i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>

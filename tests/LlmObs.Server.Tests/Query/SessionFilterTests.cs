@@ -53,6 +53,24 @@ public abstract class SessionFilterTests
     }
 
     [Fact]
+    public async Task A_store_from_before_the_session_column_has_it_filled_when_it_opens()
+    {
+        await using var harness = CreateHarness();
+        var store = await harness.OpenAsync();
+        var traceId = NewTraceId();
+        var root = Span(traceId, "POST /chat", DateTime.UtcNow.AddMinutes(-5), attributes: """{"session.id":"s-old"}""");
+        await store.WriteAsync([root, Chat(traceId, root.SpanId, root.StartTime, 10, 1, 0.1)], TestContext.Current.CancellationToken);
+        await harness.CloseAsync();
+        await harness.ScalarAsync("ALTER TABLE spans DROP COLUMN session_id; DELETE FROM llmobs_migrations WHERE version = 13");
+
+        await harness.OpenAsync();
+
+        Assert.Equal("s-old", await harness.ScalarAsync("SELECT session_id FROM spans WHERE parent_span_id IS NULL"));
+        var traces = await harness.QueryAsync((q, ct) => q.ListTracesAsync(new SpanFilter { Session = "s-old" }, new PageRequest(), ct));
+        Assert.Equal([traceId], traces.Items.Select(t => t.TraceId));
+    }
+
+    [Fact]
     public async Task Sessions_are_listed_most_recently_active_first_with_their_traces_totals()
     {
         await using var harness = CreateHarness();

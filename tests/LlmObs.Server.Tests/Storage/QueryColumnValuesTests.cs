@@ -26,6 +26,24 @@ public sealed class QueryColumnValuesTests
     }
 
     [Theory]
+    [InlineData("""{"session.id":"s","gen_ai.conversation.id":"c"}""", "s")]
+    [InlineData("""{"gen_ai.conversation.id":"c","langfuse.session.id":"lf"}""", "lf")]
+    [InlineData("""{"ai.telemetry.metadata.sessionId":"v"}""", "v")]
+    [InlineData("""{"session.id":null,"traceloop.association.properties.session_id":"tl"}""", "tl")]
+    [InlineData("""{"gen_ai.input.messages":"my session"}""", null)]
+    public void Sessions_given_as_strings_are_read_in_coalesce_order(string attributes, string? session)
+    {
+        foreach (var dialect in Enum.GetValues<QueryColumnDialect>())
+        {
+            var values = QueryColumnValues.Read(attributes, dialect);
+            Assert.NotNull(values);
+            Assert.Equal(session, values.SessionId);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"session.id":"a","session.id":"b"}""")]
+    [InlineData("""{"session.id":7}""")]
     [InlineData("""{"user.id":"a","user.id":"b"}""")] // DuckDB reads the first, jsonb keeps the last
     [InlineData("""{"user.id":42}""")]
     [InlineData("""{"user.id":true}""")]

@@ -19,7 +19,7 @@ public abstract class WritePathContractTests
 
     internal abstract StoreHarness CreateHarness();
 
-    private protected abstract (string UserId, string TtftMs) SqlQueryColumns { get; }
+    private protected abstract (string UserId, string TtftMs, string SessionId) SqlQueryColumns { get; }
 
     /// <summary>Attribute objects at the edges of what the two engines' SQL reads alike.</summary>
     private static readonly string[] EdgeAttributes =
@@ -61,10 +61,24 @@ public abstract class WritePathContractTests
         """{"time_to_first_chunk":0.2}""",
         """{"gen_ai.response.time_to_first_chunk":0.2,"user.id":"u-6","gen_ai.request.model":"gpt-4o"}""",
         """{}""",
+        // Sessions: every convention's key, their coalesce order, and the forms the engines read differently.
+        """{"session.id":"s-1"}""",
+        """{"gen_ai.conversation.id":"c-1"}""",
+        """{"langfuse.session.id":"lf-s"}""",
+        """{"traceloop.association.properties.session_id":"tl-s"}""",
+        """{"ai.telemetry.metadata.sessionId":"v-s"}""",
+        """{"gen_ai.conversation.id":"c-2","session.id":"s-2"}""",
+        """{"session.id":null,"langfuse.session.id":"lf-2"}""",
+        """{"session.id":"a","session.id":"b"}""",
+        """{"session.id":7}""",
+        """{"session\u002eid":"escaped key"}""",
+        """{"session.id":"s\u00e9ssion \"quoted\""}""",
+        """{"gen_ai.input.messages":"which session.id is mine?"}""",
+        """{"session.id":"s-3","user.id":"u-8","gen_ai.response.time_to_first_chunk":0.3}""",
     ];
 
     [Fact]
-    public async Task User_and_time_to_first_token_read_at_ingest_are_what_the_engines_sql_reads()
+    public async Task User_time_to_first_token_and_session_read_at_ingest_are_what_the_engines_sql_reads()
     {
         await using var harness = CreateHarness();
         harness.Options.LargeValueBytes = 1024;
@@ -79,13 +93,14 @@ public abstract class WritePathContractTests
         await store.WriteAsync(spans, Ct);
 
         Assert.Equal((long)spans.Count, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM spans")));
-        var (user, ttft) = SqlQueryColumns;
+        var (user, ttft, session) = SqlQueryColumns;
         Assert.Equal(0L, Convert.ToInt64(await harness.ScalarAsync(
-            $"SELECT count(*) FROM spans WHERE user_id IS DISTINCT FROM ({user}) OR ttft_ms IS DISTINCT FROM ({ttft})")));
+            $"SELECT count(*) FROM spans WHERE user_id IS DISTINCT FROM ({user}) OR ttft_ms IS DISTINCT FROM ({ttft}) OR session_id IS DISTINCT FROM ({session})")));
         // Not vacuous: the plain forms are there with their values.
         Assert.Equal(2L, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM spans WHERE user_id IN ('u-1', 'u-7')")));
         Assert.Equal(250.0, Convert.ToDouble(await harness.ScalarAsync("SELECT min(ttft_ms) FROM spans WHERE name = 's20'")), 9);
         Assert.Equal("h-5", await harness.ScalarAsync("SELECT user_id FROM spans WHERE name = 's14'"));
+        Assert.Equal(6L, Convert.ToInt64(await harness.ScalarAsync("SELECT count(*) FROM spans WHERE session_id IN ('s-1', 'c-1', 'lf-s', 'tl-s', 'v-s', 's-2')")));
     }
 
     [Fact]
@@ -212,7 +227,7 @@ public sealed class DuckDbWritePathTests : WritePathContractTests
 {
     internal override StoreHarness CreateHarness() => new DuckDbHarness();
 
-    private protected override (string UserId, string TtftMs) SqlQueryColumns => DuckDbSchema.QueryColumns;
+    private protected override (string UserId, string TtftMs, string SessionId) SqlQueryColumns => DuckDbSchema.QueryColumns;
 
     // DuckDB keeps content once per day only while the value is known (KnownContent is bounded): one forgotten and sent
     // again is stored a second time, and must still read back as the one value.
@@ -237,5 +252,5 @@ public sealed class PostgresWritePathTests : WritePathContractTests
 {
     internal override StoreHarness CreateHarness() => new PostgresHarness();
 
-    private protected override (string UserId, string TtftMs) SqlQueryColumns => PostgresSchema.QueryColumns;
+    private protected override (string UserId, string TtftMs, string SessionId) SqlQueryColumns => PostgresSchema.QueryColumns;
 }

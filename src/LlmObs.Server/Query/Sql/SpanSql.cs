@@ -78,8 +78,9 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     }
 
     /// <summary>
-    /// Sessions of the period: each trace's session is the first of <see cref="SessionKeys"/> found on any of its spans
-    /// (only spans whose text names a session key have their JSON read), and a session's totals are its traces'.
+    /// Sessions of the period: a trace's session is the one its spans record (<c>session_id</c>, or on a store without
+    /// it the first of <see cref="SessionKeys"/>, read from the JSON of spans whose text names a key), and a session's
+    /// totals are its traces'.
     /// </summary>
     public SqlStatement Sessions(SpanFilter filter, PageRequest page)
     {
@@ -88,12 +89,14 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         var having = new List<string>();
         if (filter.Service is { } service) having.Add($"bool_or(s.service_name = {p.Add(service)})");
         if (filter.Project is { } project) having.Add($"bool_or({Project("s")} = {p.Add(project)})");
-        var mentions = $"({dialect.ContainsText("s.attributes", "session")} OR {dialect.ContainsText("s.attributes", "conversation.id")})";
+        var (session, recorded) = schema.HasSessionColumn
+            ? ("s.session_id", "s.session_id IS NOT NULL")
+            : (SessionExpression(dialect, "s.attributes"), SessionMentioned(dialect, "s.attributes"));
         var sql = $"""
             WITH trace_sessions AS (
-                SELECT s.trace_id, max(coalesce({string.Join(", ", SessionKeys.Select(key => dialect.JsonText("s.attributes", key)))})) AS session
+                SELECT s.trace_id, max({session}) AS session
                 FROM spans s
-                WHERE {period} AND {mentions}
+                WHERE {period} AND {recorded}
                 GROUP BY s.trace_id
             ),
             traces AS (
@@ -400,12 +403,17 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     }
 
     /// <summary>
-    /// True when the span records <paramref name="session"/> under any of <see cref="SessionKeys"/>. The text is looked
-    /// for first, as it is (ids compare exactly) in each form it can be stored in, so only the rows that mention it have
-    /// their JSON parsed.
+    /// True when the span records <paramref name="session"/>: its <c>session_id</c> column or, on a store without it,
+    /// any of <see cref="SessionKeys"/>. There the text is looked for first, as it is (ids compare exactly) in each form
+    /// it can be stored in, so only the rows that mention it have their JSON parsed.
     /// </summary>
     private string InSession(string alias, string session, SqlParameters p)
     {
+        if (schema.HasSessionColumn)
+        {
+            return $"{alias}.session_id = {p.Add(session)}";
+        }
+
         var attributes = alias + ".attributes";
         var mentioned = SearchNeedles.For(session).Select(needle => dialect.Contains(dialect.AsText(attributes), p.Add(needle)));
         var value = p.Add(session);
@@ -499,13 +507,22 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     /// <summary>Time to first token in milliseconds from the attributes JSON: what the <c>ttft_ms</c> column holds.</summary>
     public static string TtftExpression(ISqlDialect dialect, string attributes) => $"({dialect.JsonNumber(attributes, TtftKey)} * 1000.0)";
 
+    /// <summary>The session from the attributes JSON: the first of <see cref="SessionKeys"/> the span has, as the <c>session_id</c> column holds.</summary>
+    public static string SessionExpression(ISqlDialect dialect, string attributes) =>
+        $"coalesce({string.Join(", ", SessionKeys.Select(k => dialect.JsonText(attributes, k)))})";
+
     /// <summary>
-    /// The values of the <c>user_id</c> and <c>ttft_ms</c> columns for a row whose attributes are <paramref name="attributes"/>;
-    /// the JSON is parsed only when it mentions the key.
+    /// The values of the <c>user_id</c>, <c>ttft_ms</c> and <c>session_id</c> columns for a row whose attributes are
+    /// <paramref name="attributes"/>; the JSON is parsed only when it mentions a key.
     /// </summary>
-    public static (string UserId, string TtftMs) QueryColumnExpressions(ISqlDialect dialect, string attributes) => (
+    public static (string UserId, string TtftMs, string SessionId) QueryColumnExpressions(ISqlDialect dialect, string attributes) => (
         $"CASE WHEN {dialect.ContainsText(attributes, "user.id")} OR {dialect.ContainsText(attributes, "user.hash")} THEN {UserExpression(dialect, attributes)} END",
-        $"CASE WHEN {dialect.ContainsText(attributes, "time_to_first_chunk")} THEN {TtftExpression(dialect, attributes)} END");
+        $"CASE WHEN {dialect.ContainsText(attributes, "time_to_first_chunk")} THEN {TtftExpression(dialect, attributes)} END",
+        $"CASE WHEN {SessionMentioned(dialect, attributes)} THEN {SessionExpression(dialect, attributes)} END");
+
+    // Every session key contains one of these (sessionId, session_id, session.id; gen_ai.conversation.id).
+    private static string SessionMentioned(ISqlDialect dialect, string attributes) =>
+        $"({dialect.ContainsText(attributes, "session")} OR {dialect.ContainsText(attributes, "conversation.id")})";
 
     private string Project(string alias) => schema.HasProjectColumn
         ? $"{alias}.project"
@@ -529,6 +546,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
 
 /// <summary>
 /// What the query builder needs to know about the store's table, read once from the database.
-/// <paramref name="HasQueryColumns"/>: the table has <c>user_id</c> and <c>ttft_ms</c>, extracted from the attributes at write time.
+/// <paramref name="HasQueryColumns"/>: the table has <c>user_id</c> and <c>ttft_ms</c>, extracted from the attributes at write time;
+/// <paramref name="HasSessionColumn"/>: and <c>session_id</c>.
 /// </summary>
-internal sealed record StoreSchema(bool HasProjectColumn, bool HasQueryColumns = false);
+internal sealed record StoreSchema(bool HasProjectColumn, bool HasQueryColumns = false, bool HasSessionColumn = false);

@@ -15,7 +15,7 @@ internal static class DuckDbSchema
     /// The SQL of the columns the queries read instead of parsing the attributes JSON of every row
     /// (<see cref="Query.Sql.SpanSql.QueryColumnExpressions"/>), over the column <c>attributes</c>.
     /// </summary>
-    public static readonly (string UserId, string TtftMs) QueryColumns =
+    public static readonly (string UserId, string TtftMs, string SessionId) QueryColumns =
         Query.Sql.SpanSql.QueryColumnExpressions(Query.DuckDb.DuckDbDialect.Instance, "attributes");
 
     private static readonly (int Version, string Description, string Sql, bool NewStoreOnly)[] Migrations =
@@ -231,6 +231,11 @@ internal static class DuckDbSchema
                 text   VARCHAR USING COMPRESSION fsst
             );
             """, true),
+        (13, "session_id read from the attributes once, at write time", $"""
+            ALTER TABLE spans ADD COLUMN IF NOT EXISTS session_id VARCHAR;
+            UPDATE spans SET session_id = {QueryColumns.SessionId}
+            WHERE contains(attributes, 'session') OR contains(attributes, 'conversation.id');
+            """, false),
     ];
 
 

@@ -196,10 +196,11 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 // Retried spans carry the same start time, so only the row groups of the staged spans' time range are
                 // probed (DuckDB skips the others by their min/max); the rest of the store is never read.
                 using var insert = _connection.CreateCommand();
-                // user_id and ttft_ms are read from the attributes here, in one statement over the batch.
+                // user_id, ttft_ms and session_id are read from the attributes here, in one statement over the batch.
                 insert.CommandText = $"""
                     INSERT INTO spans
-                    SELECT s.* REPLACE ({DuckDbSchema.QueryColumns.UserId} AS user_id, {DuckDbSchema.QueryColumns.TtftMs} AS ttft_ms)
+                    SELECT s.* REPLACE ({DuckDbSchema.QueryColumns.UserId} AS user_id, {DuckDbSchema.QueryColumns.TtftMs} AS ttft_ms,
+                                       {DuckDbSchema.QueryColumns.SessionId} AS session_id)
                     FROM spans_staging s
                     WHERE NOT EXISTS (
                         SELECT 1 FROM spans t
@@ -285,10 +286,11 @@ internal sealed class DuckDbSpanStore : ISpanStore, IRetentionTarget, IStoreMain
                 .AppendValue(s.ResourceJson)
                 .AppendValue(row.EventsJson)
                 .AppendValue(row.ContentRefs)
-                // user_id and ttft_ms: read at ingest, or (staged rows) filled from the attributes by the INSERT into spans
+                // user_id and ttft_ms (session_id below): read at ingest, or (staged rows) filled from the attributes by the INSERT into spans
                 .AppendValue(columns?.UserId)
                 .AppendValue(columns?.TtftMs)
                 .AppendValue(s.Project)
+                .AppendValue(columns?.SessionId)
                 .EndRow();
         }
     }

@@ -114,8 +114,8 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
             await CopySpansAsync(connection, "spans_staging", staged, withQueryColumns: false).ConfigureAwait(false);
             await PostgresSchema.ExecuteAsync(connection,
                 $"""
-                INSERT INTO spans ({SpanColumns}, user_id, ttft_ms)
-                SELECT {SpanColumns}, {PostgresSchema.QueryColumns.UserId}, {PostgresSchema.QueryColumns.TtftMs}
+                INSERT INTO spans ({SpanColumns}, user_id, ttft_ms, session_id)
+                SELECT {SpanColumns}, {PostgresSchema.QueryColumns.UserId}, {PostgresSchema.QueryColumns.TtftMs}, {PostgresSchema.QueryColumns.SessionId}
                 FROM spans_staging ORDER BY trace_id, span_id, start_time ON CONFLICT DO NOTHING
                 """,
                 CancellationToken.None).ConfigureAwait(false);
@@ -178,7 +178,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
 
     private static async Task CopySpansAsync(NpgsqlConnection connection, string table, List<SplitSpan> rows, bool withQueryColumns)
     {
-        var columns = withQueryColumns ? SpanColumns + ", user_id, ttft_ms" : SpanColumns;
+        var columns = withQueryColumns ? SpanColumns + ", user_id, ttft_ms, session_id" : SpanColumns;
         await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
         foreach (var row in rows)
         {
@@ -218,6 +218,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, PostgresP
             {
                 await WriteAsync(copy, row.QueryColumns!.UserId, NpgsqlDbType.Text).ConfigureAwait(false);
                 await WriteAsync(copy, row.QueryColumns.TtftMs, NpgsqlDbType.Double).ConfigureAwait(false);
+                await WriteAsync(copy, row.QueryColumns.SessionId, NpgsqlDbType.Text).ConfigureAwait(false);
             }
         }
 

@@ -15,7 +15,7 @@ internal static class PostgresSchema
     /// The SQL of the columns the queries read instead of parsing the attributes JSON of every row
     /// (<see cref="Query.Sql.SpanSql.QueryColumnExpressions"/>), over the column <c>attributes</c>.
     /// </summary>
-    public static readonly (string UserId, string TtftMs) QueryColumns =
+    public static readonly (string UserId, string TtftMs, string SessionId) QueryColumns =
         Query.Sql.SpanSql.QueryColumnExpressions(Query.Postgres.PostgresDialect.Instance, "attributes");
 
     private static readonly (int Version, string Description, string Sql)[] Migrations =
@@ -218,6 +218,11 @@ internal static class PostgresSchema
                     END LOOP;
                 END IF;
             END $$;
+            """),
+        (13, "session_id read from the attributes once, at write time", $"""
+            ALTER TABLE spans ADD COLUMN IF NOT EXISTS session_id text;
+            UPDATE spans SET session_id = {QueryColumns.SessionId}
+            WHERE strpos(attributes, 'session') > 0 OR strpos(attributes, 'conversation.id') > 0;
             """),
     ];
 

@@ -90,7 +90,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         if (filter.Service is { } service) having.Add($"bool_or(s.service_name = {p.Add(service)})");
         if (filter.Project is { } project) having.Add($"bool_or({Project("s")} = {p.Add(project)})");
         var (session, recorded) = schema.HasSessionColumn
-            ? ("s.session_id", "s.session_id IS NOT NULL")
+            ? ("s.session_id", "s.session_id <> ''") // neither NULL nor empty
             : (SessionExpression(dialect, "s.attributes"), SessionMentioned(dialect, "s.attributes"));
         var sql = $"""
             WITH trace_sessions AS (
@@ -110,7 +110,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
                        bool_or(s.status_code = 2) AS has_error,
                        max({User("s")}) AS user_id
                 FROM spans s
-                JOIN trace_sessions t ON t.trace_id = s.trace_id AND t.session IS NOT NULL
+                JOIN trace_sessions t ON t.trace_id = s.trace_id AND t.session <> '' -- neither NULL nor empty
                 WHERE {period}
                 GROUP BY s.trace_id
                 {(having.Count == 0 ? "" : "HAVING " + string.Join(" AND ", having))}

@@ -114,12 +114,13 @@ function build(spans) {
   if (first) select(first, true);
 }
 
-// The server's SpanSql.SessionKeys: where the conventions record a session (conversation, thread) id.
+// The server's SpanSql.SessionKeys, in its order: a span's session_id column is the first of them it has, so the link
+// finds this trace again.
 const sessionKeys = ['session.id', 'langfuse.session.id', 'traceloop.association.properties.session_id', 'ai.telemetry.metadata.sessionId', 'gen_ai.conversation.id'];
 
 function sessionOf(spans) {
   for (const span of spans) {
-    const session = span.llm?.session ?? sessionKeys.map(key => span.attributes?.[key]).find(value => typeof value === 'string' && value);
+    const session = sessionKeys.map(key => span.attributes?.[key]).find(value => typeof value === 'string' && value);
     if (session) return session;
   }
   return null;

@@ -25,9 +25,9 @@ internal sealed record QueryColumnValues(string? UserId, double? TtftMs, string?
     private static readonly byte[][] UserKeys = ["user.id"u8.ToArray(), "enduser.id"u8.ToArray(), "user.hash"u8.ToArray()];
     private static readonly byte[] TtftKey = "gen_ai.response.time_to_first_chunk"u8.ToArray();
 
-    // In SpanSql.SessionKeys' order, after the user keys and the TTFT key in the index KeyIndex gives.
-    private static readonly byte[][] SessionKeys = [.. Query.Sql.SpanSql.SessionKeys.Select(key => System.Text.Encoding.UTF8.GetBytes(key))];
-    private const int FirstSessionKey = 4;
+    // In SpanSql.SessionKeys' order; KeyIndex numbers them after the user keys and the TTFT key.
+    private static readonly byte[][] SessionKeys = [.. Query.Sql.SpanSql.SessionKeys.Select(Encoding.UTF8.GetBytes)];
+    private static readonly int FirstSessionKey = UserKeys.Length + 1;
 
     // Longer decimal numbers are left to SQL; time to first token never needs them.
     private const int MaxNumberLength = 24;

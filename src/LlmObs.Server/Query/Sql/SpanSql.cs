@@ -60,13 +60,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
                    min(s.start_time) AS start_time,
                    {d.MillisecondsBetween("min(s.start_time)", "max(s.end_time)")} AS duration_ms,
                    count(*) AS span_count,
-                   count(*) FILTER (WHERE s.llm_kind = 'llm') AS llm_calls,
-                   coalesce(sum(s.input_tokens), 0)::BIGINT AS input_tokens,
-                   coalesce(sum(s.output_tokens), 0)::BIGINT AS output_tokens,
-                   coalesce(sum(s.cache_read_tokens), 0)::BIGINT AS cache_read_tokens,
-                   coalesce(sum(s.cost_usd), 0) AS cost_usd,
-                   bool_or(s.status_code = 2) AS has_error,
-                   max({User("s")}) AS user_id
+                   {TraceTotals}
             FROM spans s
             WHERE {TimeRange(filter, p, "s")}{(filter.Session is { } session ? $" AND {dialect.InSubquery("s.trace_id", TracesInSession(filter, session, p, TimeSpan.Zero))}" : "")}{(only is var (ids, since) ? $" AND s.start_time >= {p.Add(AsUtc(since))} AND s.trace_id IN ({string.Join(", ", ids.Select(p.Add))})" : "")}
             GROUP BY s.trace_id
@@ -76,6 +70,17 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
             """;
         return new SqlStatement(sql, p.Values);
     }
+
+    /// <summary>The totals of a trace over its spans <c>s</c>, as the traces list and the sessions list show them.</summary>
+    private string TraceTotals => $"""
+        count(*) FILTER (WHERE s.llm_kind = 'llm') AS llm_calls,
+        coalesce(sum(s.input_tokens), 0)::BIGINT AS input_tokens, -- sum(BIGINT) is a HUGEINT in DuckDB
+        coalesce(sum(s.output_tokens), 0)::BIGINT AS output_tokens,
+        coalesce(sum(s.cache_read_tokens), 0)::BIGINT AS cache_read_tokens,
+        coalesce(sum(s.cost_usd), 0) AS cost_usd,
+        bool_or(s.status_code = 2) AS has_error,
+        max({User("s")}) AS user_id
+        """;
 
     /// <summary>
     /// Sessions of the period: a trace's session is the one its spans record (<c>session_id</c>, or on a store without
@@ -103,12 +108,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
                 SELECT s.trace_id,
                        min(s.start_time) AS first_start,
                        max(s.end_time) AS last_end,
-                       count(*) FILTER (WHERE s.llm_kind = 'llm') AS llm_calls,
-                       coalesce(sum(s.input_tokens), 0)::BIGINT AS input_tokens,
-                       coalesce(sum(s.output_tokens), 0)::BIGINT AS output_tokens,
-                       coalesce(sum(s.cost_usd), 0) AS cost_usd,
-                       bool_or(s.status_code = 2) AS has_error,
-                       max({User("s")}) AS user_id
+                       {TraceTotals}
                 FROM spans s
                 JOIN trace_sessions t ON t.trace_id = s.trace_id AND t.session <> '' -- neither NULL nor empty
                 WHERE {period}

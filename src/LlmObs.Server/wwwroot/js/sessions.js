@@ -1,21 +1,15 @@
 // The sessions list: each session (conversation, thread) with its traces' totals, most recently active first; a
 // session opens the traces list filtered to it. Filters live in the URL, as on the traces page.
-import { markNav, poll } from './shell.js';
-import { h, replace } from './dom.js';
+import { markNav } from './shell.js';
+import { h } from './dom.js';
 import { getJson, ranges, rangeStart } from './api.js';
+import { offsetOf, pagedTable } from './paged-table.js';
 import * as fmt from './format.js';
 
 markNav('sessions');
 
-const body = document.getElementById('sessions-body');
-const empty = document.getElementById('sessions-empty');
-const errorBox = document.getElementById('sessions-error');
-const prev = document.getElementById('prev');
-const next = document.getElementById('next');
-const pageLabel = document.getElementById('page-label');
 const rangeSelect = document.getElementById('range');
 const serviceSelect = document.getElementById('service');
-const pageSize = 50;
 
 for (const range of ranges) rangeSelect.append(h('option', { value: range.value, text: range.label }));
 const params = new URLSearchParams(location.search);
@@ -24,7 +18,6 @@ if (params.get('service')) {
   serviceSelect.append(h('option', { value: params.get('service'), text: params.get('service') }));
   serviceSelect.value = params.get('service');
 }
-let offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0);
 
 async function loadServices() {
   const facets = await getJson('/api/facets', { from: rangeStart(rangeSelect.value) });
@@ -32,29 +25,6 @@ async function loadServices() {
   for (const service of facets.services) {
     if (!known.has(service)) serviceSelect.append(h('option', { value: service, text: service }));
   }
-}
-
-async function load() {
-  try {
-    const page = await getJson('/api/sessions', { from: rangeStart(rangeSelect.value), service: serviceSelect.value, offset, limit: pageSize });
-    errorBox.hidden = true;
-    render(page);
-  } catch (error) {
-    errorBox.textContent = `The sessions could not be loaded: ${error.message}`;
-    errorBox.hidden = false;
-  }
-}
-
-let rendered = '';
-function render(page) {
-  const snapshot = JSON.stringify(page);
-  if (snapshot === rendered) return; // unchanged: keep the rows under the pointer
-  rendered = snapshot;
-  replace(body, page.items.map(row));
-  empty.hidden = page.items.length > 0;
-  prev.disabled = page.offset === 0;
-  next.disabled = page.nextOffset === undefined || page.nextOffset === null;
-  pageLabel.textContent = page.items.length ? `${page.offset + 1}–${page.offset + page.items.length}` : '';
 }
 
 function row(session) {
@@ -75,14 +45,14 @@ function row(session) {
 function syncUrl() {
   const query = new URLSearchParams({ range: rangeSelect.value });
   if (serviceSelect.value) query.set('service', serviceSelect.value);
-  if (offset) query.set('offset', String(offset));
+  if (table.offset) query.set('offset', String(table.offset));
   history.replaceState(null, '', `?${query}`);
 }
 
-document.getElementById('filters').addEventListener('change', () => { offset = 0; syncUrl(); load(); });
-prev.addEventListener('click', () => { offset = Math.max(0, offset - pageSize); syncUrl(); load(); });
-next.addEventListener('click', () => { offset += pageSize; syncUrl(); load(); });
+const table = pagedTable({
+  name: 'sessions', path: '/api/sessions', query: () => ({ from: rangeStart(rangeSelect.value), service: serviceSelect.value }),
+  row, offset: offsetOf(params), onMove: syncUrl,
+});
 
+document.getElementById('filters').addEventListener('change', () => table.restart());
 loadServices().catch(error => console.warn('facets failed', error));
-poll(async () => { if (offset === 0) await load(); }, 5000);
-if (offset !== 0) load();

@@ -1,27 +1,20 @@
 // The traces list: filters in the URL (so a filtered list can be shared), one page at a time, refreshed
 // every few seconds while on the first page.
-import { markNav, poll } from './shell.js';
-import { h, replace, traceHref } from './dom.js';
+import { markNav } from './shell.js';
+import { h, traceHref } from './dom.js';
 import { getJson, ranges, rangeStart } from './api.js';
+import { offsetOf, pagedTable } from './paged-table.js';
 import * as fmt from './format.js';
 
 markNav('traces');
 
 const form = document.getElementById('filters');
-const body = document.getElementById('traces-body');
-const empty = document.getElementById('traces-empty');
-const errorBox = document.getElementById('traces-error');
-const prev = document.getElementById('prev');
-const next = document.getElementById('next');
-const pageLabel = document.getElementById('page-label');
 const fields = ['q', 'range', 'service', 'model', 'feature', 'status', 'minCost', 'minLatencyMs', 'user', 'session'];
-const pageSize = 50;
 
 const rangeSelect = document.getElementById('range');
 for (const range of ranges) rangeSelect.append(h('option', { value: range.value, text: range.label }));
 
 const params = new URLSearchParams(location.search);
-let offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0);
 for (const name of fields) {
   const input = document.getElementById(name);
   if (params.has(name)) setValue(input, params.get(name));
@@ -67,32 +60,6 @@ function fill(id, options) {
   select.value = selected;
 }
 
-async function load() {
-  const values = currentFilters();
-  try {
-    const page = await getJson('/api/traces', { ...queryFor(values), offset, limit: pageSize });
-    errorBox.hidden = true;
-    render(page);
-  } catch (error) {
-    errorBox.textContent = `The traces could not be loaded: ${error.message}`;
-    errorBox.hidden = false;
-  }
-}
-
-let rendered = '';
-function render(page) {
-  // The list polls every 5 s: rows are rebuilt only when something changed, so a row is never replaced under the
-  // pointer of someone about to click it.
-  const snapshot = JSON.stringify(page);
-  if (snapshot === rendered) return;
-  rendered = snapshot;
-  replace(body, page.items.map(row));
-  empty.hidden = page.items.length > 0;
-  prev.disabled = page.offset === 0;
-  next.disabled = page.nextOffset === undefined || page.nextOffset === null;
-  pageLabel.textContent = page.items.length ? `${page.offset + 1}–${page.offset + page.items.length}` : '';
-}
-
 function row(trace) {
   const href = traceHref(trace.traceId);
   return h('tr', { dataset: { traceId: trace.traceId } },
@@ -109,19 +76,19 @@ function row(trace) {
 
 function syncUrl() {
   const query = new URLSearchParams(currentFilters());
-  if (offset) query.set('offset', String(offset));
+  if (table.offset) query.set('offset', String(table.offset));
   history.replaceState(null, '', query.size ? `?${query}` : location.pathname);
 }
 
-form.addEventListener('submit', event => { event.preventDefault(); offset = 0; syncUrl(); load(); });
+const table = pagedTable({
+  name: 'traces', path: '/api/traces', query: () => queryFor(currentFilters()), row, offset: offsetOf(params), onMove: syncUrl,
+});
+
+form.addEventListener('submit', event => { event.preventDefault(); table.restart(); });
 form.addEventListener('change', event => {
-  if (event.target.tagName === 'SELECT') { offset = 0; syncUrl(); load(); }
+  if (event.target.tagName === 'SELECT') table.restart();
 });
 document.getElementById('apply').addEventListener('click', () => form.requestSubmit());
 document.getElementById('q').addEventListener('keydown', event => { if (event.key === 'Enter') { event.preventDefault(); form.requestSubmit(); } });
-prev.addEventListener('click', () => { offset = Math.max(0, offset - pageSize); syncUrl(); load(); });
-next.addEventListener('click', () => { offset += pageSize; syncUrl(); load(); });
 
 loadFacets().catch(error => console.warn('facets failed', error));
-poll(async () => { if (offset === 0) await load(); }, 5000);
-if (offset !== 0) load();

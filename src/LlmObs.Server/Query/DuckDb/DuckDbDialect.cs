@@ -20,8 +20,6 @@ internal sealed class DuckDbDialect : ISqlDialect
 
     public string InSubquery(string column, string subquery) => $"{column} IN ({subquery})";
 
-    public string Contains(string haystack, string needle) => $"contains({haystack}, {needle})";
-
     public string ContainsText(string column, string constant) => $"contains({column}, '{constant}')";
 
     public string HashHex(string column) => column;

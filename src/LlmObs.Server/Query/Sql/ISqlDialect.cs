@@ -24,9 +24,6 @@ internal interface ISqlDialect
     /// <summary>True when <paramref name="column"/> is among the values an uncorrelated, selective <paramref name="subquery"/> returns.</summary>
     string InSubquery(string column, string subquery);
 
-    /// <summary>True when <paramref name="needle"/> occurs in <paramref name="haystack"/> as it is (case-sensitive), with no wildcards.</summary>
-    string Contains(string haystack, string needle);
-
     /// <summary>True when the text column contains <paramref name="constant"/> (a constant of ours, case-sensitive).</summary>
     string ContainsText(string column, string constant);
 

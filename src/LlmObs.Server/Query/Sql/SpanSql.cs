@@ -83,8 +83,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         """;
 
     /// <summary>
-    /// Sessions of the period: a trace's session is the one its spans record (<c>session_id</c>, or on a store without
-    /// it the first of <see cref="SessionKeys"/>, read from the JSON of spans whose text names a key), and a session's
+    /// Sessions of the period: a trace's session is the one its spans record in <c>session_id</c>, and a session's
     /// totals are its traces'.
     /// </summary>
     public SqlStatement Sessions(SpanFilter filter, PageRequest page)
@@ -94,14 +93,11 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
         var having = new List<string>();
         if (filter.Service is { } service) having.Add($"bool_or(s.service_name = {p.Add(service)})");
         if (filter.Project is { } project) having.Add($"bool_or({Project("s")} = {p.Add(project)})");
-        var (session, recorded) = schema.HasSessionColumn
-            ? ("s.session_id", "s.session_id <> ''") // neither NULL nor empty
-            : (SessionExpression(dialect, "s.attributes"), SessionMentioned(dialect, "s.attributes"));
         var sql = $"""
             WITH trace_sessions AS (
-                SELECT s.trace_id, max({session}) AS session
+                SELECT s.trace_id, max(s.session_id) AS session
                 FROM spans s
-                WHERE {period} AND {recorded}
+                WHERE {period} AND s.session_id <> '' -- neither NULL nor empty
                 GROUP BY s.trace_id
             ),
             traces AS (
@@ -403,32 +399,13 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     }
 
     /// <summary>
-    /// True when the span records <paramref name="session"/>: its <c>session_id</c> column or, on a store without it,
-    /// any of <see cref="SessionKeys"/>. There the text is looked for first, as it is (ids compare exactly) in each form
-    /// it can be stored in, so only the rows that mention it have their JSON parsed.
-    /// </summary>
-    private string InSession(string alias, string session, SqlParameters p)
-    {
-        if (schema.HasSessionColumn)
-        {
-            return $"{alias}.session_id = {p.Add(session)}";
-        }
-
-        var attributes = alias + ".attributes";
-        var mentioned = SearchNeedles.For(session).Select(needle => dialect.Contains(dialect.AsText(attributes), p.Add(needle)));
-        var value = p.Add(session);
-        var recorded = SessionKeys.Select(key => $"{dialect.JsonText(attributes, key)} = {value}");
-        return $"(({string.Join(" OR ", mentioned)}) AND ({string.Join(" OR ", recorded)}))";
-    }
-
-    /// <summary>
     /// The traces with a span in the session among the spans within <paramref name="margin"/> of the period: none for
     /// the traces list, whose other filters also look at the period's spans only; a day for calls, as a trace's user.
     /// Selecting the traces first keeps the list from grouping every span of the period by trace.
     /// </summary>
     private string TracesInSession(SpanFilter filter, string session, SqlParameters p, TimeSpan margin)
     {
-        var bounds = new List<string> { InSession("x", session, p) };
+        var bounds = new List<string> { $"x.session_id = {p.Add(session)}" };
         if (filter.From is { } from) bounds.Add($"x.start_time >= {p.Add(AsUtc(from) - margin)}");
         if (filter.To is { } to) bounds.Add($"x.start_time < {p.Add(AsUtc(to) + margin)}");
         return $"SELECT x.trace_id FROM spans x WHERE {string.Join(" AND ", bounds)}";
@@ -508,7 +485,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
     public static string TtftExpression(ISqlDialect dialect, string attributes) => $"({dialect.JsonNumber(attributes, TtftKey)} * 1000.0)";
 
     /// <summary>The session from the attributes JSON: the first of <see cref="SessionKeys"/> the span has, as the <c>session_id</c> column holds.</summary>
-    public static string SessionExpression(ISqlDialect dialect, string attributes) =>
+    private static string SessionExpression(ISqlDialect dialect, string attributes) =>
         $"coalesce({string.Join(", ", SessionKeys.Select(k => dialect.JsonText(attributes, k)))})";
 
     /// <summary>
@@ -546,7 +523,7 @@ internal sealed class SpanSql(ISqlDialect dialect, StoreSchema schema)
 
 /// <summary>
 /// What the query builder needs to know about the store's table, read once from the database.
-/// <paramref name="HasQueryColumns"/>: the table has <c>user_id</c> and <c>ttft_ms</c>, extracted from the attributes at write time;
-/// <paramref name="HasSessionColumn"/>: and <c>session_id</c>.
+/// <paramref name="HasQueryColumns"/>: the table has <c>user_id</c> and <c>ttft_ms</c>, extracted from the attributes at write time.
+/// (<c>session_id</c>, added by the same stores' migration 13, is read as it is: no store queried lacks it.)
 /// </summary>
-internal sealed record StoreSchema(bool HasProjectColumn, bool HasQueryColumns = false, bool HasSessionColumn = false);
+internal sealed record StoreSchema(bool HasProjectColumn, bool HasQueryColumns = false);

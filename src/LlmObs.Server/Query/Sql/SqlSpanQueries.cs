@@ -282,10 +282,10 @@ internal sealed class SqlSpanQueries(ISqlConnectionSource source, bool useRollup
 
         var statement = new SqlStatement("""
             SELECT column_name FROM information_schema.columns
-            WHERE (table_name = 'spans' AND column_name IN ('project', 'user_id', 'ttft_ms', 'session_id')) OR (table_name = 'rollup_state' AND column_name = 'rolled_until')
+            WHERE (table_name = 'spans' AND column_name IN ('project', 'user_id', 'ttft_ms')) OR (table_name = 'rollup_state' AND column_name = 'rolled_until')
             """, []);
         var columns = (await ReadAsync(statement, r => r.GetString(0), cancellationToken)).ToHashSet();
-        var schema = new StoreSchema(columns.Contains("project"), columns.Contains("user_id") && columns.Contains("ttft_ms"), columns.Contains("session_id"));
+        var schema = new StoreSchema(columns.Contains("project"), columns.Contains("user_id") && columns.Contains("ttft_ms"));
         _hasRollups = columns.Contains("rolled_until") && schema.HasProjectColumn && schema.HasQueryColumns;
         return _sql = new SpanSql(source.Dialect, schema);
     }

@@ -1,6 +1,6 @@
 // The cost dashboard: every aggregate of one period from /api/dashboard, refreshed every 5 seconds.
 import { markNav, poll } from './shell.js';
-import { h, replace } from './dom.js';
+import { addOptions, h, replace, setValue } from './dom.js';
 import { getJson, ranges, rangeStart } from './api.js';
 import { stackedColumns, horizontalBars, latencyTable, callTable, setState, emptyChart, palette } from './charts.js';
 import * as fmt from './format.js';
@@ -14,10 +14,7 @@ for (const range of ranges.filter(r => r.value !== '15m')) rangeSelect.append(h(
 
 const params = new URLSearchParams(location.search);
 rangeSelect.value = ranges.some(r => r.value === params.get('range')) ? params.get('range') : '7d';
-if (params.get('service')) {
-  serviceSelect.append(h('option', { value: params.get('service'), text: params.get('service') }));
-  serviceSelect.value = params.get('service');
-}
+if (params.get('service')) setValue(serviceSelect, params.get('service'));
 
 const card = name => document.querySelector(`[data-chart="${name}"]`);
 const chart = name => card(name).querySelector('.chart');
@@ -122,8 +119,7 @@ async function refreshSampling() {
 
 async function loadServices() {
   const facets = await getJson('/api/facets', { from: rangeStart(rangeSelect.value) });
-  const known = new Set([...serviceSelect.options].map(o => o.value));
-  for (const service of facets.services) if (!known.has(service)) serviceSelect.append(h('option', { value: service, text: service }));
+  addOptions(serviceSelect, facets.services);
 }
 
 function onFilter() {

@@ -47,3 +47,21 @@ export function traceHref(traceId, spanId) {
   const span = /^[0-9a-f]{16}$/i.test(spanId ?? '') ? `?span=${spanId.toLowerCase()}` : '';
   return `/traces/${encodeURIComponent(id)}${span}`;
 }
+
+/** Sets a filter input to a value (from the URL); a select lacking that option gets it, so the value shows. */
+export function setValue(input, value) {
+  if (input.tagName === 'SELECT' && ![...input.options].some(o => o.value === value)) {
+    input.append(h('option', { value, text: value }));
+  }
+  input.value = value;
+}
+
+/** Adds to a select the values it lacks (facets seen in the period), keeping what is selected. */
+export function addOptions(select, values) {
+  const selected = select.value;
+  const known = new Set([...select.options].map(o => o.value));
+  for (const value of values) {
+    if (!known.has(value)) select.append(h('option', { value, text: value }));
+  }
+  select.value = selected;
+}

@@ -1,7 +1,7 @@
 // The sessions list: each session (conversation, thread) with its traces' totals, most recently active first; a
 // session opens the traces list filtered to it. Filters live in the URL, as on the traces page.
 import { markNav } from './shell.js';
-import { h } from './dom.js';
+import { addOptions, h, setValue } from './dom.js';
 import { getJson, ranges, rangeStart } from './api.js';
 import { offsetOf, pagedTable } from './paged-table.js';
 import * as fmt from './format.js';
@@ -14,17 +14,11 @@ const serviceSelect = document.getElementById('service');
 for (const range of ranges) rangeSelect.append(h('option', { value: range.value, text: range.label }));
 const params = new URLSearchParams(location.search);
 rangeSelect.value = ranges.some(r => r.value === params.get('range')) ? params.get('range') : '24h';
-if (params.get('service')) {
-  serviceSelect.append(h('option', { value: params.get('service'), text: params.get('service') }));
-  serviceSelect.value = params.get('service');
-}
+if (params.get('service')) setValue(serviceSelect, params.get('service'));
 
 async function loadServices() {
   const facets = await getJson('/api/facets', { from: rangeStart(rangeSelect.value) });
-  const known = new Set([...serviceSelect.options].map(o => o.value));
-  for (const service of facets.services) {
-    if (!known.has(service)) serviceSelect.append(h('option', { value: service, text: service }));
-  }
+  addOptions(serviceSelect, facets.services);
 }
 
 function row(session) {

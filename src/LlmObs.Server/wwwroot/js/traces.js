@@ -1,7 +1,7 @@
 // The traces list: filters in the URL (so a filtered list can be shared), one page at a time, refreshed
 // every few seconds while on the first page.
 import { markNav } from './shell.js';
-import { h, traceHref } from './dom.js';
+import { addOptions, h, setValue, traceHref } from './dom.js';
 import { getJson, ranges, rangeStart } from './api.js';
 import { offsetOf, pagedTable } from './paged-table.js';
 import * as fmt from './format.js';
@@ -21,13 +21,6 @@ for (const name of fields) {
 }
 if (!params.has('range')) rangeSelect.value = '24h';
 
-function setValue(input, value) {
-  if (input.tagName === 'SELECT' && ![...input.options].some(o => o.value === value)) {
-    input.append(h('option', { value, text: value }));
-  }
-  input.value = value;
-}
-
 function currentFilters() {
   const values = {};
   for (const name of fields) {
@@ -45,19 +38,9 @@ function queryFor(values) {
 async function loadFacets() {
   const values = currentFilters();
   const facets = await getJson('/api/facets', { from: rangeStart(values.range ?? '24h') });
-  fill('service', facets.services);
-  fill('model', facets.models);
-  fill('feature', facets.features);
-}
-
-function fill(id, options) {
-  const select = document.getElementById(id);
-  const selected = select.value;
-  const known = new Set([...select.options].map(o => o.value));
-  for (const option of options) {
-    if (!known.has(option)) select.append(h('option', { value: option, text: option }));
-  }
-  select.value = selected;
+  addOptions(document.getElementById('service'), facets.services);
+  addOptions(document.getElementById('model'), facets.models);
+  addOptions(document.getElementById('feature'), facets.features);
 }
 
 function row(trace) {
